@@ -1,0 +1,1 @@
+"""Digit model: the input contract, preprocessing, inference and training code."""
