@@ -1,0 +1,160 @@
+"""Reading dash-canvas drawings: fabric.js JSON in, validated polylines out.
+
+dash-canvas sends its drawing as `json_data`, the fabric.js 1.7 canvas JSON:
+free-hand strokes are `path` objects whose `path` is a list of SVG-like commands
+(`["M", x, y]`, `["Q", cx, cy, x, y]`, `["L", x, y]`) in canvas coordinates.
+This module turns that into a list of (n, 2) float arrays, one polyline per
+stroke, and refuses anything malformed or beyond the stated limits with
+`InvalidInput` / `InputTooLarge`.
+"""
+
+import json
+import math
+
+import numpy as np
+
+from model.errors import InputTooLarge, InvalidInput
+
+# Generous limits: a person drawing one digit makes a handful of strokes of a
+# few hundred points each; these are orders of magnitude above that.
+MAX_CANVAS_JSON_CHARS = 2_000_000
+MAX_OBJECTS = 500
+MAX_POINTS = 100_000
+MAX_ABS_COORDINATE = 1e6
+
+# Each quadratic segment is flattened into this many straight pieces; fabric's
+# pencil makes short segments, so four pieces are far below a pixel of error.
+QUADRATIC_PIECES = 4
+
+_COMMAND_ARITY = {"M": 2, "L": 2, "Q": 4}
+_IGNORED_TYPES = {"image"}  # a background image is not ink
+
+
+def parse_canvas(json_data) -> list[np.ndarray]:
+    """Parse dash-canvas `json_data` (a JSON string or the parsed dict) into strokes.
+
+    Returns one (n, 2) float64 array of (x, y) canvas points per stroke. An empty
+    string, `None` or a canvas without objects gives an empty list.
+    """
+    data = _load(json_data)
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise InvalidInput("canvas data must be a JSON object with an 'objects' list")
+    objects = data.get("objects", [])
+    if not isinstance(objects, list):
+        raise InvalidInput("canvas 'objects' must be a list")
+    if len(objects) > MAX_OBJECTS:
+        raise InputTooLarge(f"canvas has {len(objects)} objects; the limit is {MAX_OBJECTS}")
+
+    strokes = []
+    total_points = 0
+    for index, obj in enumerate(objects):
+        if not isinstance(obj, dict):
+            raise InvalidInput(f"canvas object {index} is not an object")
+        kind = obj.get("type")
+        if kind in _IGNORED_TYPES:
+            continue
+        if kind == "path":
+            commands = obj.get("path")
+            if not isinstance(commands, list):
+                raise InvalidInput(f"canvas object {index}: 'path' must be a list of commands")
+            total_points += len(commands)
+            if total_points > MAX_POINTS:
+                raise InputTooLarge(f"canvas has more than {MAX_POINTS} path points")
+            stroke = _path_to_polyline(commands, index)
+        elif kind == "line":
+            stroke = _line_to_polyline(obj, index)
+        else:
+            raise InvalidInput(f"canvas object {index} has unsupported type {kind!r}")
+        if len(stroke):
+            strokes.append(stroke)
+    return strokes
+
+
+def _load(json_data):
+    if json_data is None:
+        return None
+    if isinstance(json_data, (dict, list)):
+        return json_data
+    if isinstance(json_data, bytes):
+        try:
+            json_data = json_data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidInput("canvas data is not UTF-8 text") from error
+    if not isinstance(json_data, str):
+        raise InvalidInput("canvas data must be a JSON string or object")
+    if len(json_data) > MAX_CANVAS_JSON_CHARS:
+        raise InputTooLarge(
+            f"canvas data is {len(json_data)} characters; the limit is {MAX_CANVAS_JSON_CHARS}"
+        )
+    if not json_data.strip():
+        return None
+    try:
+        return json.loads(json_data, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:
+        raise InvalidInput(f"canvas data is not valid JSON: {error}") from error
+
+
+def _refuse_constant(name):
+    raise InvalidInput(f"canvas data contains {name}, which is not a number")
+
+
+def _number(value, where) -> float:
+    # bool is an int subclass; true/false as a coordinate is a client bug.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidInput(f"{where}: expected a number, got {value!r:.40}")
+    number = float(value)
+    if not math.isfinite(number) or abs(number) > MAX_ABS_COORDINATE:
+        raise InvalidInput(f"{where}: coordinate {number} is not a finite canvas coordinate")
+    return number
+
+
+def _path_to_polyline(commands, index) -> np.ndarray:
+    points = []  # plain (x, y) pairs; quadratic pieces are added in bulk below
+    quadratics = []  # (start, control, end) triples, flattened after validation
+    for position, command in enumerate(commands):
+        where = f"canvas object {index}, path command {position}"
+        if not isinstance(command, list) or not command or not isinstance(command[0], str):
+            raise InvalidInput(f"{where}: expected a list like ['L', x, y], got {command!r:.40}")
+        letter = command[0]
+        arity = _COMMAND_ARITY.get(letter)
+        if arity is None:
+            raise InvalidInput(f"{where}: unsupported command {letter!r:.10}")
+        if len(command) != arity + 1:
+            raise InvalidInput(f"{where}: {letter!r} takes {arity} numbers, got {len(command) - 1}")
+        values = [_number(value, where) for value in command[1:]]
+        if letter == "Q" and points:
+            quadratics.append((len(points), points[-1], values[0:2], values[2:4]))
+        points.append(values[-2:])
+    if not quadratics:
+        return np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return _insert_quadratic_pieces(np.asarray(points, dtype=np.float64), quadratics)
+
+
+def _insert_quadratic_pieces(points, quadratics) -> np.ndarray:
+    """Replace each quadratic segment's end point by its flattened curve, vectorised."""
+    t = np.arange(1, QUADRATIC_PIECES + 1, dtype=np.float64)[:, None] / QUADRATIC_PIECES
+    at, start, control, end = (np.asarray(column) for column in zip(*quadratics))
+    # B(t) = (1-t)^2 P0 + 2 t (1-t) C + t^2 P1, for every segment at once.
+    curves = (
+        ((1 - t) ** 2)[None] * start[:, None]
+        + (2 * t * (1 - t))[None] * control[:, None]
+        + (t**2)[None] * end[:, None]
+    )
+    pieces = np.split(points, at)
+    merged = [pieces[0]]
+    for curve, piece in zip(curves, pieces[1:]):
+        merged.append(curve)
+        merged.append(piece[1:])  # piece[0] is the curve's end, already in `curve`
+    return np.concatenate(merged)
+
+
+def _line_to_polyline(obj, index) -> np.ndarray:
+    where = f"canvas object {index} (line)"
+    ends = [_number(obj.get(key), where) for key in ("x1", "y1", "x2", "y2")]
+    left, top = _number(obj.get("left", 0), where), _number(obj.get("top", 0), where)
+    width, height = _number(obj.get("width", 0), where), _number(obj.get("height", 0), where)
+    # fabric stores a line's ends relative to its centre.
+    centre = np.array([left + width / 2, top + height / 2])
+    return np.array([ends[0:2], ends[2:4]], dtype=np.float64) + centre

@@ -1,0 +1,99 @@
+"""Reading drawings sent as images: data URL or bytes in, an ink map out.
+
+An ink map is a float32 (height, width) array in [0, 1], 1 where there is ink.
+Whether ink is dark on light or light on dark is decided from the image's
+border (the background), never assumed; a transparent canvas export is read by
+its alpha channel. Undecodable input and images beyond MAX_IMAGE_PIXELS
+(decompression bombs) raise `InvalidInput` / `InputTooLarge`.
+"""
+
+import base64
+import binascii
+import io
+import warnings
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from model.errors import InputTooLarge, InvalidInput
+
+MAX_IMAGE_PIXELS = 4096 * 4096
+MAX_DATA_URL_CHARS = 8_000_000
+# Below this contrast against the background a pixel is noise (JPEG ringing,
+# paper texture), not ink.
+MIN_CONTRAST = 0.08
+
+_BASE64_MARKER = ";base64,"
+
+
+def decode_data_url(data_url: str) -> bytes:
+    """The bytes of a `data:image/...;base64,...` URL (or of bare base64 text)."""
+    if len(data_url) > MAX_DATA_URL_CHARS:
+        raise InputTooLarge(
+            f"image data is {len(data_url)} characters; the limit is {MAX_DATA_URL_CHARS}"
+        )
+    payload = data_url.strip()
+    if payload.startswith("data:"):
+        header, marker, payload = payload.partition(_BASE64_MARKER)
+        if not marker:
+            raise InvalidInput("image data URL must be base64-encoded (data:image/png;base64,...)")
+        if not header.startswith("data:image/"):
+            raise InvalidInput(f"data URL is {header[5:40]!r}, not an image")
+    try:
+        return base64.b64decode("".join(payload.split()), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise InvalidInput(f"image data is not valid base64: {error}") from error
+
+
+def open_image(data: bytes) -> Image.Image:
+    """Decode image bytes with Pillow, refusing what is not an image or too large."""
+    if not data:
+        raise InvalidInput("image data is empty")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise InputTooLarge(
+                    f"image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS} pixels"
+                )
+            image.load()
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise InvalidInput(f"data is not a readable image: {error}") from error
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise InvalidInput(f"image could not be decoded: {error}") from error
+    return image
+
+
+def ink_map(image: Image.Image) -> np.ndarray:
+    """Where the ink is, in [0, 1], whatever the mode, polarity or transparency."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = np.asarray(image.convert("RGBA"), dtype=np.float32) / 255.0
+        alpha = rgba[..., 3]
+        if _border(alpha).mean() < 0.5:  # a transparent background: ink is what is opaque
+            return _contrast(alpha, background=0.0)
+        luminance = _luminance(rgba[..., :3]) * alpha + (1 - alpha)  # flatten onto white
+    else:
+        rgb = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
+        luminance = _luminance(rgb)
+    return _contrast(luminance, background=float(np.median(_border(luminance))))
+
+
+def _luminance(rgb: np.ndarray) -> np.ndarray:
+    return rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+def _border(values: np.ndarray) -> np.ndarray:
+    return np.concatenate([values[0], values[-1], values[1:-1, 0], values[1:-1, -1]])
+
+
+def _contrast(values: np.ndarray, background: float) -> np.ndarray:
+    """Distance from the background, stretched so the strongest ink is 1."""
+    ink = np.abs(values - background)
+    peak = float(ink.max())
+    if peak < MIN_CONTRAST:
+        return np.zeros_like(ink)
+    ink /= peak
+    ink[ink < MIN_CONTRAST] = 0.0
+    return ink

@@ -1,0 +1,42 @@
+"""An ink map of any size to an MNIST-style 28x28 image.
+
+MNIST's recipe: crop to the ink's bounding box, fit it into a 20x20 box keeping
+its aspect ratio with proper anti-aliasing, then place it so its centre of mass
+is at the centre of the 28x28 field. The shift is sub-pixel (bilinear), so the
+centre of mass lands on the centre rather than within a pixel of it; the ink is
+fitted to INK_SPAN (19) pixels so that shift keeps it inside 20x20.
+"""
+
+import numpy as np
+from PIL import Image
+
+from model.contract import IMAGE_SIZE
+from model.rasterize import CENTRE, INK_SPAN
+
+
+def normalize_ink(ink: np.ndarray) -> np.ndarray:
+    """Normalise a non-empty float32 ink map (ink high, in [0, 1]) to 28x28."""
+    rows = np.flatnonzero(ink.any(axis=1))
+    cols = np.flatnonzero(ink.any(axis=0))
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    height, width = crop.shape
+    scale = INK_SPAN / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # Pillow's resize filters its input when shrinking, which is the anti-aliasing.
+    box = Image.fromarray(np.ascontiguousarray(crop, dtype=np.float32), mode="F")
+    box = box.resize(size, Image.Resampling.LANCZOS)
+    boxed = np.clip(np.asarray(box), 0.0, 1.0)
+    mass = boxed.sum()
+    if mass <= 0:
+        return np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+    com_y = boxed.sum(axis=1) @ np.arange(boxed.shape[0]) / mass
+    com_x = boxed.sum(axis=0) @ np.arange(boxed.shape[1]) / mass
+    # Inverse affine map: output (x, y) samples the box at (x - dx, y - dy).
+    dx, dy = CENTRE - com_x, CENTRE - com_y
+    placed = Image.fromarray(boxed, mode="F").transform(
+        (IMAGE_SIZE, IMAGE_SIZE),
+        Image.Transform.AFFINE,
+        (1, 0, -dx, 0, 1, -dy),
+        resample=Image.Resampling.BILINEAR,
+    )
+    return np.clip(np.asarray(placed, dtype=np.float32), 0.0, 1.0)

@@ -1,0 +1,90 @@
+"""Public preprocessing API: any drawing in, the model's 28x28 input out.
+
+Two entry points, one per input format, both pure (no Dash, no Flask):
+`preprocess_canvas` for dash-canvas strokes and `preprocess_image` for an
+image as a data URL or bytes. Both return `Preprocessed`; an empty or
+near-empty drawing is a normal outcome (`empty=True`), and bad input raises
+the `model.errors.InvalidInput` family.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.canvas import MAX_CANVAS_JSON_CHARS, MAX_OBJECTS, MAX_POINTS, parse_canvas
+from model.errors import InvalidInput
+from model.images import MAX_DATA_URL_CHARS, MAX_IMAGE_PIXELS, decode_data_url, ink_map, open_image
+from model.normalize import normalize_ink
+from model.rasterize import extent, render_strokes
+
+__all__ = [
+    "MAX_CANVAS_JSON_CHARS",
+    "MAX_DATA_URL_CHARS",
+    "MAX_IMAGE_PIXELS",
+    "MAX_OBJECTS",
+    "MAX_POINTS",
+    "Preprocessed",
+    "preprocess_canvas",
+    "preprocess_image",
+    "preprocess_strokes",
+]
+
+# A drawing smaller than this is a tap or a slip, not a digit: in canvas units,
+# and as a fraction of the canvas's shorter side when the canvas size is known.
+MIN_EXTENT = 3.0
+MIN_EXTENT_FRACTION = 0.02
+# An image with fewer ink pixels than this is treated as empty.
+MIN_INK_PIXELS = 4
+
+
+@dataclass(frozen=True)
+class Preprocessed:
+    """The model's input (28x28 float32, ink high) or `empty=True` with no image."""
+
+    image: np.ndarray | None
+    empty: bool
+
+    @classmethod
+    def nothing(cls) -> "Preprocessed":
+        return cls(image=None, empty=True)
+
+
+def preprocess_canvas(json_data, width=None, height=None) -> Preprocessed:
+    """dash-canvas `json_data` (string or parsed dict) to the model's input."""
+    return preprocess_strokes(parse_canvas(json_data), width, height)
+
+
+def preprocess_strokes(strokes: list[np.ndarray], width=None, height=None) -> Preprocessed:
+    """Polylines in canvas units (y down) to the model's input."""
+    threshold = MIN_EXTENT
+    canvas_side = _canvas_side(width, height)
+    if canvas_side is not None:
+        threshold = max(threshold, MIN_EXTENT_FRACTION * canvas_side)
+    if not strokes or extent(strokes) < threshold:
+        return Preprocessed.nothing()
+    return Preprocessed(image=render_strokes(strokes), empty=False)
+
+
+def preprocess_image(data) -> Preprocessed:
+    """A `data:image/...;base64,` URL, bare base64 text, or raw bytes to the model's input."""
+    if isinstance(data, str):
+        data = decode_data_url(data)
+    elif not isinstance(data, (bytes, bytearray, memoryview)):
+        raise InvalidInput("image must be a data URL string or bytes")
+    ink = ink_map(open_image(bytes(data)))
+    if np.count_nonzero(ink) < MIN_INK_PIXELS:
+        return Preprocessed.nothing()
+    return Preprocessed(image=normalize_ink(ink), empty=False)
+
+
+def _canvas_side(width, height) -> float | None:
+    sides = []
+    for name, value in (("width", width), ("height", height)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidInput(f"canvas {name} must be a number, got {value!r:.40}")
+        if not np.isfinite(value) or not 0 < value <= 100_000:
+            raise InvalidInput(f"canvas {name} must be a positive finite number, got {value}")
+        sides.append(float(value))
+    return min(sides) if sides else None
