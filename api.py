@@ -1,0 +1,301 @@
+"""The HTTP API on the Dash app's Flask server.
+
+Owns the routes outside Dash (POST /predict, the classic exercise's form post;
+POST /api/predict, the JSON API; GET /healthz), the request body limit, the
+mapping of every client mistake to a 4xx JSON {"error": ...} answer, and the
+security headers on every response. The digit work itself is model.pipeline's.
+"""
+
+import html
+import json
+import logging
+import math
+from typing import Any
+
+import flask
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
+
+from model import pipeline, preprocess
+from model.errors import InputTooLarge, InvalidInput
+
+logger = logging.getLogger(__name__)
+
+# The body carries one data URL (percent-encoding in a form post adds about
+# 6%) or one canvas JSON string, which may arrive escaped inside a JSON string
+# (every quote doubles); with room for the envelope, never short for honest input.
+MAX_BODY_BYTES = (
+    max(preprocess.MAX_DATA_URL_CHARS * 9 // 8, 2 * preprocess.MAX_CANVAS_JSON_CHARS) + 16_384
+)
+
+FORM_FIELD = "digit"
+JSON_KEYS = ("image", "canvas")
+SIZE_KEYS = ("width", "height")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+# The methods each route takes. Their errors, and those of any other path under
+# /api/, are answered as JSON; every other path is Dash's and keeps Flask's
+# default error pages.
+ALLOWED_METHODS = {"/predict": ("POST",), "/api/predict": ("POST",), "/healthz": ("GET",)}
+JSON_PREFIX = "/api/"
+
+# Only directives that cannot break Dash's inline scripts and styles: framing,
+# plugins, base URL hijacking and form targets.
+CONTENT_SECURITY_POLICY = (
+    "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def register_api(server: flask.Flask, classifier) -> None:
+    """Register the API routes, error handlers, body limit and headers on `server`."""
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    # A data URL in a urlencoded form is one in-memory field; Flask's 500 kB
+    # default would refuse legitimate drawings that the body limit allows.
+    server.config["MAX_FORM_MEMORY_SIZE"] = MAX_BODY_BYTES
+
+    def form_predict():
+        if flask.request.method != "POST":
+            raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
+        if flask.request.mimetype not in FORM_TYPES:
+            raise _ClientError(
+                415,
+                "Content-Type must be application/x-www-form-urlencoded or "
+                f"multipart/form-data, got {_shown_type()}",
+            )
+        data = _form_image()
+        prediction = pipeline.predict_image(classifier, data)
+        if _wants_html():
+            return _html_result(prediction)
+        return _json_response(prediction.to_json())
+
+    def api_predict():
+        if flask.request.method != "POST":
+            raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
+        body = _json_body()
+        if "image" in body:
+            prediction = pipeline.predict_image(classifier, body["image"])
+        else:
+            prediction = pipeline.predict_canvas(
+                classifier, body["canvas"], body.get("width"), body.get("height")
+            )
+        return _json_response(prediction.to_json())
+
+    def healthz():
+        # The classifier is loaded before the routes exist, so reaching this
+        # view means the model is ready; a health check must stay cheap.
+        return _json_response({"status": "ok"})
+
+    def api_not_found(rest: str):
+        if flask.request.path in ALLOWED_METHODS:
+            # A known route asked with a method this catch-all takes but it does not.
+            raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
+        raise NotFound()
+
+    # GET is routed here on purpose: Dash's catch-all GET route would
+    # otherwise answer these paths with the app's HTML page.
+    server.add_url_rule("/predict", "api_form_predict", form_predict, methods=["GET", "POST"])
+    server.add_url_rule("/api/predict", "api_predict", api_predict, methods=["GET", "POST"])
+    server.add_url_rule("/healthz", "api_healthz", healthz, methods=["GET"])
+    server.add_url_rule(
+        "/api/<path:rest>",
+        "api_not_found",
+        api_not_found,
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+    )
+
+    server.register_error_handler(_ClientError, _client_error)
+    server.register_error_handler(InvalidInput, _invalid_input)
+    server.register_error_handler(HTTPException, _http_error)
+    server.after_request(_add_security_headers)
+
+
+class _ClientError(Exception):
+    """A request the API layer itself refuses, before any preprocessing."""
+
+    def __init__(self, status_code: int, message: str):
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+
+
+def _form_image() -> str | bytes:
+    """The image from the form: a `digit` field holding a data URL, or a
+    `digit` file upload holding the image bytes."""
+    request = flask.request
+    if FORM_FIELD in request.form:
+        return request.form[FORM_FIELD]
+    if FORM_FIELD in request.files:
+        return request.files[FORM_FIELD].read()
+    raise _ClientError(
+        400, f"missing form field '{FORM_FIELD}' (a data:image/png;base64,... data URL)"
+    )
+
+
+def _json_body() -> dict[str, Any]:
+    """The JSON body of /api/predict, checked for shape; raises _ClientError."""
+    request = flask.request
+    if not request.is_json:
+        raise _ClientError(415, f"Content-Type must be application/json, got {_shown_type()}")
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise _ClientError(400, "request body is not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both are
+        raise _ClientError(400, f"request body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise _ClientError(
+            400, f"JSON body must be an object with 'image' or 'canvas', got {_kind(body)}"
+        )
+    unknown = sorted(set(body) - set(JSON_KEYS) - set(SIZE_KEYS))
+    if unknown:
+        raise _ClientError(
+            400,
+            f"unknown key(s) {', '.join(repr(k) for k in unknown)}; expected 'image', "
+            "or 'canvas' with optional 'width' and 'height'",
+        )
+    given = [key for key in JSON_KEYS if key in body]
+    if not given:
+        raise _ClientError(400, "JSON body must have an 'image' or a 'canvas' key")
+    if len(given) == 2:
+        raise _ClientError(400, "give either 'image' or 'canvas', not both")
+    if "image" in body:
+        if not isinstance(body["image"], str):
+            raise _ClientError(
+                400,
+                "'image' must be a string holding a data:image/png;base64,... data URL, "
+                f"got {_kind(body['image'])}",
+            )
+        sizes = [key for key in SIZE_KEYS if key in body]
+        if sizes:
+            raise _ClientError(400, f"{', '.join(repr(k) for k in sizes)} only apply to 'canvas'")
+        return body
+    if not isinstance(body["canvas"], (str, dict)):
+        raise _ClientError(
+            400,
+            "'canvas' must be dash-canvas json_data, as a JSON string or an object, "
+            f"got {_kind(body['canvas'])}",
+        )
+    for key in SIZE_KEYS:
+        value = body.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _ClientError(400, f"'{key}' must be a positive number, got {_kind(value)}")
+        if not math.isfinite(value) or value <= 0:
+            raise _ClientError(400, f"'{key}' must be a positive finite number, got {value!r}")
+    return body
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+def _shown_type() -> str:
+    return repr(flask.request.content_type) if flask.request.content_type else "none"
+
+
+def _wants_html() -> bool:
+    """True when the client ranks text/html above JSON (a browser's form post)."""
+    accept = flask.request.accept_mimetypes
+    return accept["text/html"] > accept["application/json"]
+
+
+def _json_response(payload: dict, status: int = 200) -> flask.Response:
+    response = flask.jsonify(payload)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _error_response(status: int, message: str) -> flask.Response:
+    if flask.request.path == "/predict" and _wants_html():
+        return _html_page(status, "Cannot read this drawing", f"<p>{html.escape(message)}</p>")
+    return _json_response({"error": message}, status)
+
+
+def _client_error(exc: _ClientError) -> flask.Response:
+    return _error_response(exc.status_code, exc.message)
+
+
+def _invalid_input(exc: InvalidInput) -> flask.Response:
+    status = exc.status_code if 400 <= exc.status_code < 500 else InputTooLarge.status_code
+    return _error_response(status, str(exc) or "the input cannot be read as a drawing")
+
+
+def _http_error(exc: HTTPException):
+    path = flask.request.path
+    if not (path in ALLOWED_METHODS or path.startswith(JSON_PREFIX)):
+        return exc
+    if isinstance(exc, InternalServerError):
+        # Flask has already logged the traceback; the client gets none of it.
+        return _error_response(500, "internal server error")
+    if isinstance(exc, RequestEntityTooLarge):
+        message = f"request body is larger than the {MAX_BODY_BYTES}-byte limit"
+    elif isinstance(exc, MethodNotAllowed):
+        allowed = ", ".join(ALLOWED_METHODS.get(path, exc.valid_methods or ()))
+        message = f"method {flask.request.method} is not allowed on {path}; use {allowed}"
+    elif isinstance(exc, NotFound):
+        message = f"no such route: {path}"
+    else:
+        message = exc.description or exc.name
+    response = _error_response(exc.code or 500, message)
+    if isinstance(exc, MethodNotAllowed):
+        response.headers["Allow"] = ", ".join(ALLOWED_METHODS.get(path, exc.valid_methods or ()))
+    return response
+
+
+def _add_security_headers(response: flask.Response) -> flask.Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _html_result(prediction) -> flask.Response:
+    if prediction.empty:
+        body = "<p>The drawing is empty: draw a digit and send it again.</p>"
+    else:
+        rows = "".join(
+            f"<tr><td>{digit}</td><td>{p:.1%}</td></tr>"
+            for digit, p in enumerate(prediction.probabilities)
+        )
+        body = (
+            f"<p class='digit'>{prediction.digit}</p>"
+            f"<p>confidence {prediction.confidence:.1%}</p>"
+            f"<table><tr><th>digit</th><th>probability</th></tr>{rows}</table>"
+        )
+    return _html_page(200, "Prediction", body)
+
+
+def _html_page(status: int, title: str, body: str) -> flask.Response:
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head><body>"
+        f"<h1>{html.escape(title)}</h1>{body}<p><a href='/'>Draw another digit</a></p>"
+        "</body></html>"
+    )
+    response = flask.Response(page, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response

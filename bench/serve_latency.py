@@ -1,0 +1,208 @@
+"""Serving benchmark: the real server under gunicorn, side by side with the classic one.
+
+Starts the app exactly as the Procfile does (gunicorn, gunicorn.conf.py) on a
+loopback port, then measures, against the same requests made from real pen
+digits:
+  - cold start: process start to the first 200 from /healthz;
+  - one client: latency of POST /api/predict (canvas json_data) and of
+    POST /predict (PNG data URL form post), median and p99;
+  - 32 concurrent clients: requests per second, latency, errors;
+  - memory: resident size of a single worker after 1,000 and 10,000 predictions.
+Then does the same (without the 10,000-prediction run) for the classic-style
+reference server (bench/classic_server.py: Flask + Keras model.predict in the
+web process) and prints the ratios. Every server is stopped at the end.
+
+    .venv/bin/python bench/serve_latency.py            # full run, a few minutes
+    .venv/bin/python bench/serve_latency.py --quick    # smaller counts, a smoke run
+"""
+
+import argparse
+import http.client
+import itertools
+import json
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+# Run as a script, bench/ is on the import path.
+from payloads import api_canvas_bodies, form_png_bodies, load_strokes
+from server_process import ROOT, GunicornServer, procfile_args
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+
+
+def request(port: int, path: str, body: bytes, content_type: str) -> tuple[int, float]:
+    """One request on a fresh connection (sync workers close it after each answer)."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", path, body=body, headers={"Content-Type": content_type})
+        response = connection.getresponse()
+        response.read()
+        status = response.status
+    except OSError:
+        status = 0
+    finally:
+        connection.close()
+    return status, time.perf_counter() - started
+
+
+def percentiles(latencies: list[float]) -> dict:
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p99_ms": round(p99 * 1000, 2),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
+        "count": len(ordered),
+    }
+
+
+def one_client(port: int, workload, count: int) -> dict:
+    path, bodies, content_type = workload
+    latencies, errors = [], 0
+    for index in range(count):
+        status, seconds = request(port, path, bodies[index % len(bodies)], content_type)
+        latencies.append(seconds)
+        errors += status != 200
+    return {**percentiles(latencies), "errors": errors}
+
+
+def many_clients(port: int, workloads, count: int, clients: int) -> dict:
+    """`count` requests alternating over the workloads, from `clients` threads."""
+    tickets = itertools.count()
+    results: list[tuple[int, float]] = []
+    lock = threading.Lock()
+
+    def client():
+        mine = []
+        while (ticket := next(tickets)) < count:
+            path, bodies, content_type = workloads[ticket % len(workloads)]
+            mine.append(request(port, path, bodies[(ticket // 2) % len(bodies)], content_type))
+        with lock:
+            results.extend(mine)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for _ in range(clients):
+            pool.submit(client)
+    elapsed = time.perf_counter() - started
+    return {
+        **percentiles([seconds for _, seconds in results]),
+        "requests_per_s": round(len(results) / elapsed, 1),
+        "errors": sum(status != 200 for status, _ in results),
+        "clients": clients,
+    }
+
+
+def memory_mb(server: GunicornServer) -> dict:
+    """Resident size of each worker; PSS and USS tell what preloading shares."""
+    workers = []
+    for process in server.workers():
+        info = process.memory_full_info()
+        workers.append(
+            {
+                "rss_mb": round(info.rss / 2**20, 1),
+                "pss_mb": round(info.pss / 2**20, 1),
+                "uss_mb": round(info.uss / 2**20, 1),
+            }
+        )
+    return {"workers": workers, "max_rss_mb": max(w["rss_mb"] for w in workers)}
+
+
+def predictions(port: int, workloads, count: int, clients: int = 2) -> int:
+    return many_clients(port, workloads, count, clients)["errors"]
+
+
+def measure(name: str, args: list[str], env: dict, workloads, counts) -> dict:
+    print(f"\n== {name}: gunicorn {' '.join(args)} {env}", flush=True)
+    with GunicornServer(args, env) as server:
+        result = {"cold_start_s": round(server.cold_start_s, 2)}
+        print(f"cold start {result['cold_start_s']} s", flush=True)
+        predictions(server.port, workloads, 40)  # warm both workers' code paths
+        for label, workload in zip(("api_canvas", "form_png"), workloads, strict=True):
+            result[label] = one_client(server.port, workload, counts["single"])
+            print(f"one client {label}: {result[label]}", flush=True)
+        result["concurrent"] = many_clients(
+            server.port, workloads, counts["concurrent"], counts["clients"]
+        )
+        print(f"{counts['clients']} clients: {result['concurrent']}", flush=True)
+        result["memory_after_load"] = memory_mb(server)
+        print(f"memory: {result['memory_after_load']}", flush=True)
+    return result
+
+
+def memory_run(name: str, args: list[str], workloads, checkpoints: list[int]) -> dict:
+    """One worker, predictions up to each checkpoint, its resident size at each."""
+    print(f"\n== {name}: one worker, memory at {checkpoints} predictions", flush=True)
+    result, done = {}, 0
+    with GunicornServer(args, {"WEB_CONCURRENCY": "1"}) as server:
+        for checkpoint in checkpoints:
+            errors = predictions(server.port, workloads, checkpoint - done)
+            done = checkpoint
+            result[str(checkpoint)] = {**memory_mb(server)["workers"][0], "errors": errors}
+            print(f"after {checkpoint}: {result[str(checkpoint)]}", flush=True)
+    first, last = result[str(checkpoints[0])], result[str(checkpoints[-1])]
+    result["growth_percent"] = round(100 * (last["rss_mb"] / first["rss_mb"] - 1), 2)
+    return result
+
+
+def ratio(classic: float, ours: float) -> float:
+    return round(classic / ours, 1) if ours else float("inf")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
+    parser.add_argument("--no-classic", action="store_true", help="skip the reference server")
+    parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "serve.json")
+    options = parser.parse_args()
+
+    drawings = load_strokes(count=200)
+    workloads = [
+        ("/api/predict", api_canvas_bodies(drawings), JSON),
+        ("/predict", form_png_bodies(drawings), FORM),
+    ]
+    ours_counts = {"single": 1000, "concurrent": 4000, "clients": 32}
+    classic_counts = {"single": 300, "concurrent": 1000, "clients": 32}
+    checkpoints = [1000, 10_000]
+    if options.quick:
+        ours_counts = {"single": 100, "concurrent": 400, "clients": 32}
+        classic_counts = {"single": 30, "concurrent": 100, "clients": 32}
+        checkpoints = [100, 1000]
+
+    report = {"requests": {"drawings": len(drawings), "workloads": [w[0] for w in workloads]}}
+    report["ours"] = measure("ours (Procfile)", procfile_args(), {}, workloads, ours_counts)
+    report["ours_memory"] = memory_run("ours", procfile_args(), workloads, checkpoints)
+    if not options.no_classic:
+        classic_args = ["bench.classic_server:app", "--workers", "2", "--timeout", "120"]
+        report["classic"] = measure("classic", classic_args, {}, workloads, classic_counts)
+        ours, classic = report["ours"], report["classic"]
+        report["ratios_classic_over_ours"] = {
+            "api_canvas_median": ratio(
+                classic["api_canvas"]["median_ms"], ours["api_canvas"]["median_ms"]
+            ),
+            "form_png_median": ratio(
+                classic["form_png"]["median_ms"], ours["form_png"]["median_ms"]
+            ),
+            "api_canvas_p99": ratio(classic["api_canvas"]["p99_ms"], ours["api_canvas"]["p99_ms"]),
+            "form_png_p99": ratio(classic["form_png"]["p99_ms"], ours["form_png"]["p99_ms"]),
+            "worker_rss": ratio(
+                classic["memory_after_load"]["max_rss_mb"], ours["memory_after_load"]["max_rss_mb"]
+            ),
+            "cold_start": ratio(classic["cold_start_s"], ours["cold_start_s"]),
+            "throughput_ours_over_classic": ratio(
+                ours["concurrent"]["requests_per_s"], classic["concurrent"]["requests_per_s"]
+            ),
+        }
+        print(f"\nratios (classic / ours): {report['ratios_classic_over_ours']}")
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    options.out.write_text(json.dumps(report, indent=2))
+    print(f"\nwritten to {options.out}")
+
+
+if __name__ == "__main__":
+    main()
