@@ -1,0 +1,1 @@
+"""The dashboard's page: layout pieces, figure builders and the Dash callbacks."""

@@ -1,0 +1,71 @@
+"""The prediction's words: the big digit and the line under it.
+
+Pure functions of a model.pipeline.Prediction (or an error message), so the
+exact wording is tested without Dash or a browser.
+"""
+
+from dataclasses import dataclass
+
+from dash import html
+
+from components import ids
+
+EMPTY_PROMPT = "Draw a digit"
+ERROR_PREFIX = "That drawing could not be read"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """`digit` is the digit alone ("" when there is none); `tone` picks the CSS style."""
+
+    digit: str
+    detail: str
+    tone: str  # "idle", "sure", "unsure" or "error"
+
+
+def headline_for(prediction) -> Headline:
+    """The words for a Prediction: a prompt when empty, a warning when unsure."""
+    if prediction.empty or prediction.digit is None:
+        return Headline(digit="", detail=EMPTY_PROMPT, tone="idle")
+    if prediction.unsure:
+        (first, p_first), (second, p_second) = prediction.top_two()
+        return Headline(
+            digit=str(prediction.digit),
+            detail=f"Not sure: {first} ({p_first:.0%}) or {second} ({p_second:.0%})?",
+            tone="unsure",
+        )
+    return Headline(
+        digit=str(prediction.digit),
+        detail=f"{prediction.confidence:.0%} confident",
+        tone="sure",
+    )
+
+
+def headline_for_error(message: str) -> Headline:
+    """The words for input the server refused (never an exception on the page)."""
+    reason = message.strip().rstrip(".") if message else "unknown problem"
+    return Headline(
+        digit="",
+        detail=f"{ERROR_PREFIX} ({reason}). Clear the pad and draw again.",
+        tone="error",
+    )
+
+
+def prediction_panel(headline: Headline | None = None) -> html.Div:
+    """The digit, large, with its detail line underneath."""
+    headline = headline or Headline(digit="", detail=EMPTY_PROMPT, tone="idle")
+    return html.Div(
+        id=ids.PREDICTION_PANEL,
+        className="prediction-panel",
+        children=[
+            html.Div(
+                headline.digit, id=ids.PREDICTED_DIGIT, className="predicted-digit"
+            ),
+            html.Div(
+                headline.detail,
+                id=ids.PREDICTION_DETAIL,
+                className=f"prediction-detail tone-{headline.tone}",
+                **{"aria-live": "polite"},
+            ),
+        ],
+    )
