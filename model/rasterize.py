@@ -16,7 +16,7 @@ from model.contract import BOX_SIZE, IMAGE_SIZE
 
 # Calibrated so rendered strokes have MNIST's median thickness (ink mass per
 # unit of skeleton length, about 2.85 px on the training set).
-PEN_WIDTH = 2.45
+PEN_WIDTH = 2.4
 # The ink, pen included, spans this many pixels along its longer side: one
 # less than BOX_SIZE because anti-aliasing at a sub-pixel position touches one
 # more pixel, and MNIST's ink (fringe included) stays inside 20x20.
@@ -66,7 +66,7 @@ def _shift_to_centre(image: np.ndarray, target: float) -> np.ndarray:
     mass = image.sum()
     rows = image.sum(axis=1) @ np.arange(image.shape[0]) / mass
     cols = image.sum(axis=0) @ np.arange(image.shape[1]) / mass
-    dy, dx = int(round(target - rows)), int(round(target - cols))
+    dy, dx = round(target - rows), round(target - cols)
     shifted = np.zeros_like(image)
     height, width = image.shape
     shifted[max(0, dy) : height + min(0, dy), max(0, dx) : width + min(0, dx)] = image[

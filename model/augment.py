@@ -1,0 +1,71 @@
+"""Training-time augmentation that mimics hand-drawn input, as tf.data batch ops.
+
+Random affine (rotation, scale, shear, shift) about the image centre, then a
+random stroke-thickness change (a one-pixel dilation for bold strokes, a
+one-pixel erosion for thin ones), applied to whole batches at once.
+"""
+
+import math
+
+import tensorflow as tf
+
+from model.contract import IMAGE_SIZE
+
+MAX_ROTATION_DEGREES = 12.0
+SCALE_RANGE = (0.85, 1.12)
+MAX_SHEAR = 0.25
+MAX_SHIFT_PIXELS = 2.0
+THICKEN_PROBABILITY = 0.25
+THIN_PROBABILITY = 0.2
+
+
+def augment_batch(images: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
+    """Augment a (N, 28, 28, 1) float batch; `seed` is a stateless (2,) int seed."""
+    seeds = tf.random.experimental.stateless_split(seed, 7)
+    count = tf.shape(images)[0]
+
+    def uniform(index, low, high):
+        return tf.random.stateless_uniform([count], seeds[index], low, high)
+
+    angle = uniform(0, -1.0, 1.0) * math.radians(MAX_ROTATION_DEGREES)
+    scale_x = uniform(1, *SCALE_RANGE)
+    scale_y = scale_x * uniform(2, 0.93, 1.07)  # mild aspect change, as people draw
+    shear = uniform(3, -MAX_SHEAR, MAX_SHEAR)
+    shift_x = uniform(4, -MAX_SHIFT_PIXELS, MAX_SHIFT_PIXELS)
+    shift_y = uniform(5, -MAX_SHIFT_PIXELS, MAX_SHIFT_PIXELS)
+    images = _affine(images, angle, scale_x, scale_y, shear, shift_x, shift_y)
+    return _change_thickness(images, uniform(6, 0.0, 1.0))
+
+
+def _affine(images, angle, scale_x, scale_y, shear, shift_x, shift_y):
+    # Forward map A = R(angle) @ Shear(shear) @ S(scale); the projective op wants
+    # the inverse: output point p samples input point A^-1 (p - c - t) + c.
+    cos, sin = tf.cos(angle), tf.sin(angle)
+    a00 = cos * scale_x
+    a01 = (cos * shear - sin) * scale_y
+    a10 = sin * scale_x
+    a11 = (sin * shear + cos) * scale_y
+    det = a00 * a11 - a01 * a10
+    i00, i01, i10, i11 = a11 / det, -a01 / det, -a10 / det, a00 / det
+    centre = (IMAGE_SIZE - 1) / 2.0
+    px, py = centre + shift_x, centre + shift_y
+    b0 = centre - (i00 * px + i01 * py)
+    b1 = centre - (i10 * px + i11 * py)
+    zeros = tf.zeros_like(angle)
+    transforms = tf.stack([i00, i01, b0, i10, i11, b1, zeros, zeros], axis=1)
+    return tf.raw_ops.ImageProjectiveTransformV3(
+        images=images,
+        transforms=transforms,
+        output_shape=[IMAGE_SIZE, IMAGE_SIZE],
+        fill_value=0.0,
+        interpolation="BILINEAR",
+        fill_mode="CONSTANT",
+    )
+
+
+def _change_thickness(images, draw):
+    bold = tf.nn.max_pool2d(images, ksize=2, strides=1, padding="SAME")
+    thin = -tf.nn.max_pool2d(-images, ksize=2, strides=1, padding="SAME")
+    draw = draw[:, None, None, None]
+    images = tf.where(draw < THICKEN_PROBABILITY, bold, images)
+    return tf.where(draw > 1.0 - THIN_PROBABILITY, thin, images)

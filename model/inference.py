@@ -1,0 +1,113 @@
+"""Serving inference: the shipped .tflite model run with LiteRT.
+
+The model is loaded once per process (`load_classifier` caches it) and checked
+against its model card: the card must name this file's sha256 and the input
+shape the contract promises, or loading fails with `ModelCardMismatch`. One
+interpreter serves all threads of a process behind a lock (an invocation takes
+a fraction of a millisecond). TensorFlow is never imported here, unless LiteRT
+itself is missing and the `tf.lite` interpreter is the only one there is.
+"""
+
+import functools
+import importlib
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from model.contract import INPUT_SHAPE, NUM_CLASSES, to_model_batch
+from model.hashing import sha256_of
+
+MODEL_DIR = Path(__file__).resolve().parent
+DEFAULT_MODEL_PATH = MODEL_DIR / "digit_cnn.tflite"
+DEFAULT_CARD_PATH = MODEL_DIR / "model_card.json"
+# Large batches are run in chunks so one call cannot allocate without bound.
+MAX_CHUNK = 256
+
+
+class ModelCardMismatch(RuntimeError):
+    """The model card does not describe the model file being loaded."""
+
+
+def _interpreter_class():
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        # Only without LiteRT: the training environment's tf.lite runs the same file.
+        return importlib.import_module("tensorflow").lite.Interpreter
+    return Interpreter
+
+
+class DigitClassifier:
+    """Probabilities for the ten digits from 28x28 images of the input contract."""
+
+    def __init__(self, model_path=DEFAULT_MODEL_PATH, card: dict | None = None):
+        self.model_path = Path(model_path)
+        self.card = card or {}
+        self._interpreter = _interpreter_class()(model_path=str(self.model_path), num_threads=1)
+        self._input = self._interpreter.get_input_details()[0]
+        self._output = self._interpreter.get_output_details()[0]
+        self.input_shape = tuple(int(size) for size in self._input["shape_signature"][1:])
+        if self.input_shape != INPUT_SHAPE:
+            raise ModelCardMismatch(
+                f"{self.model_path} takes inputs of shape {self.input_shape}, "
+                f"but the input contract is {INPUT_SHAPE}"
+            )
+        if card is not None:
+            _check_card(card, self.model_path, self.input_shape)
+        self._batch_size = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_files(cls, model_path=DEFAULT_MODEL_PATH, card_path=DEFAULT_CARD_PATH):
+        """Load a model file and verify it against its card."""
+        card_path = Path(card_path)
+        try:
+            card = json.loads(card_path.read_text())
+        except (OSError, ValueError) as error:
+            raise ModelCardMismatch(f"model card {card_path} cannot be read: {error}") from error
+        return cls(model_path, card)
+
+    def predict(self, image: np.ndarray) -> np.ndarray:
+        """Ten probabilities for one 28x28 image."""
+        return self.predict_batch(image)[0]
+
+    def predict_batch(self, images: np.ndarray) -> np.ndarray:
+        """(N, 10) probabilities for N images (uint8 0..255 or float 0..1)."""
+        batch = to_model_batch(images)
+        if len(batch) == 0:
+            return np.empty((0, NUM_CLASSES), dtype=np.float32)
+        chunks = [batch[start : start + MAX_CHUNK] for start in range(0, len(batch), MAX_CHUNK)]
+        with self._lock:
+            return np.concatenate([self._invoke(chunk) for chunk in chunks])
+
+    def _invoke(self, chunk: np.ndarray) -> np.ndarray:
+        if len(chunk) != self._batch_size:
+            self._interpreter.resize_tensor_input(self._input["index"], chunk.shape)
+            self._interpreter.allocate_tensors()
+            self._batch_size = len(chunk)
+        self._interpreter.set_tensor(self._input["index"], np.ascontiguousarray(chunk))
+        self._interpreter.invoke()
+        return self._interpreter.get_tensor(self._output["index"]).copy()
+
+
+def _check_card(card: dict, model_path: Path, input_shape: tuple) -> None:
+    expected = card.get("model_sha256")
+    actual = sha256_of(model_path)
+    if expected != actual:
+        raise ModelCardMismatch(
+            f"model card does not match {model_path.name}: the card names sha256 {expected}, "
+            f"the file has {actual}. Export the model and its card together (python -m model.train)."
+        )
+    card_shape = tuple(card.get("input", {}).get("shape", ()))
+    if card_shape != input_shape:
+        raise ModelCardMismatch(
+            f"model card gives input shape {card_shape}, but {model_path.name} takes {input_shape}"
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def load_classifier(model_path=None, card_path=None) -> DigitClassifier:
+    """The process's classifier for these files, loaded and verified once."""
+    return DigitClassifier.from_files(model_path or DEFAULT_MODEL_PATH, card_path or DEFAULT_CARD_PATH)
