@@ -104,7 +104,10 @@ def _number(value, where) -> float:
     # bool is an int subclass; true/false as a coordinate is a client bug.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInput(f"{where}: expected a number, got {value!r:.40}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer with hundreds of digits
+        number = math.inf
     if not math.isfinite(number) or abs(number) > MAX_ABS_COORDINATE:
         raise InvalidInput(f"{where}: coordinate {number} is not a finite canvas coordinate")
     return number
