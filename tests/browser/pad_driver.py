@@ -1,0 +1,188 @@
+"""Drawing on the dashboard's pad in a real browser, and reading what the page shows.
+
+Strokes come from the pen-written dev set (../shared/data/pen-digits-train.json:
+x, y in 0..100, y down), scaled into the square pad and replayed as real input:
+W3C pointer actions for the mouse, CDP Input.dispatchTouchEvent for a finger.
+"""
+
+import itertools
+import json
+import math
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from selenium.webdriver.common.actions import interaction
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.pointer_input import PointerInput
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from components import ids
+from components.drawing_pad import CANVAS_SIZE
+from model import pipeline
+
+REPO = Path(__file__).resolve().parents[2]
+PEN_DIGITS = Path(os.environ.get("PEN_DIGITS", REPO.parent / "shared/data/pen-digits-train.json"))
+# Where the 0..100 pen coordinates land on the pad, in canvas pixels.
+MARGIN = 70
+STEP_PX = 8
+MOVE_MS = 4
+UPPER_CANVAS = f"#{ids.DRAWING_PAD} canvas.upper-canvas"
+LOWER_CANVAS = f"#{ids.DRAWING_PAD} canvas.lower-canvas"
+
+
+def load_pen_digits() -> list[dict]:
+    return json.loads(PEN_DIGITS.read_text())
+
+
+def to_canvas(strokes, size: float = CANVAS_SIZE) -> list[list[tuple[float, float]]]:
+    """Pen strokes (0..100) to pad pixels, densified like a real pointer's moves."""
+    scale = (size - 2 * MARGIN) / 100.0
+    out = []
+    for stroke in strokes:
+        points = [(MARGIN + x * scale, MARGIN + y * scale) for x, y in stroke]
+        dense = [points[0]]
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+            n = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / STEP_PX))
+            dense += [(x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(1, n + 1)]
+        out.append(dense)
+    return out
+
+
+def canvas_json(strokes) -> str:
+    """The fabric.js JSON a pad holding these pixel strokes would send (line segments)."""
+    objects = [
+        {
+            "type": "path",
+            "stroke": "black",
+            "strokeWidth": 16,
+            "path": [["M", *stroke[0]]] + [["L", x, y] for x, y in stroke[1:]],
+        }
+        for stroke in strokes
+    ]
+    return json.dumps({"objects": objects, "background": "#ccddff"})
+
+
+def pick_samples(classifier, labels, tries: int = 40) -> dict[int, list]:
+    """For each label, the first pen digit the model reads as that label when drawn on the pad.
+
+    The browser tests check the page, not the model's accuracy, so they draw
+    digits whose strokes the model gets right outside the browser.
+    """
+    chosen = {}
+    digits = load_pen_digits()
+    for label in labels:
+        candidates = [d for d in digits if d["label"] == label][:tries]
+        for digit in candidates:
+            strokes = to_canvas(digit["strokes"])
+            answer = pipeline.predict_canvas(
+                classifier, canvas_json(strokes), CANVAS_SIZE, CANVAS_SIZE
+            )
+            if answer.digit == label and not answer.unsure:
+                chosen[label] = strokes
+                break
+        else:
+            raise AssertionError(f"none of {len(candidates)} pen digits {label} is read as {label}")
+    return chosen
+
+
+def open_page(driver, url: str) -> None:
+    driver.get(url)
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script(
+            "var c = document.querySelector(arguments[0]);"
+            "var g = document.querySelector('#probability-chart .js-plotly-plot');"
+            "return !!(c && c.width > 0 && g && window.digitPad);",
+            UPPER_CANVAS,
+        )
+    )
+
+
+def draw_with_mouse(driver, strokes) -> None:
+    canvas = driver.find_element(By.CSS_SELECTOR, UPPER_CANVAS)
+    rect = canvas.rect
+    cx, cy = rect["width"] / 2, rect["height"] / 2
+    for stroke in strokes:
+        actions = ActionBuilder(driver, mouse=PointerInput(interaction.POINTER_MOUSE, "mouse"))
+        mouse = actions.pointer_inputs[0]
+        x0, y0 = stroke[0]
+        mouse.create_pointer_move(duration=0, x=round(x0 - cx), y=round(y0 - cy), origin=canvas)
+        mouse.create_pointer_down(button=0)
+        for x, y in stroke[1:]:
+            mouse.create_pointer_move(
+                duration=MOVE_MS, x=round(x - cx), y=round(y - cy), origin=canvas
+            )
+        mouse.create_pointer_up(button=0)
+        actions.perform()
+
+
+def draw_with_touch(driver, strokes) -> None:
+    """One finger, through Chromium's touch input (no touch emulation: a desktop with a touch screen)."""
+    left, top = driver.execute_script(
+        "var r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return [r.left, r.top];",
+        UPPER_CANVAS,
+    )
+    for stroke in strokes:
+        points = [{"x": left + x, "y": top + y} for x, y in stroke]
+        driver.execute_cdp_cmd(
+            "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [points[0]]}
+        )
+        for point in points[1:]:
+            driver.execute_cdp_cmd(
+                "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]}
+            )
+        driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def predicted_digit(driver) -> str:
+    return driver.find_element(By.ID, ids.PREDICTED_DIGIT).text.strip()
+
+
+def detail_text(driver) -> str:
+    return driver.find_element(By.ID, ids.PREDICTION_DETAIL).text.strip()
+
+
+def wait_for_digit(driver, expected: str, timeout: float = 10) -> None:
+    WebDriverWait(driver, timeout).until(
+        lambda d: predicted_digit(d) == expected,
+        message=f"predicted-digit never showed {expected!r}",
+    )
+
+
+def chart_heights(driver) -> list[float]:
+    return driver.execute_script(
+        "return document.querySelector('#probability-chart .js-plotly-plot').data[0].y;"
+    )
+
+
+def preview_pixels(driver) -> np.ndarray:
+    z = driver.execute_script(
+        "return document.querySelector('#input-preview .js-plotly-plot').data[0].z;"
+    )
+    return np.asarray(z, dtype=float)
+
+
+def ink_pixels(driver) -> int:
+    """Dark pixels on the pad's drawing layer (the pad itself is light blue)."""
+    return driver.execute_script(
+        "var c = document.querySelector(arguments[0]);"
+        "var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;"
+        "for (var i = 0; i < d.length; i += 4) { if (d[i] < 100 && d[i + 3] > 0) n++; }"
+        "return n;",
+        LOWER_CANVAS,
+    )
+
+
+def clear(driver) -> None:
+    driver.find_element(By.ID, ids.CLEAR_BUTTON).click()
+    WebDriverWait(driver, 10).until(
+        lambda d: predicted_digit(d) == "" and ink_pixels(d) == 0,
+        message="clear did not empty the pad and the answer",
+    )
+
+
+def settle(seconds: float) -> None:
+    time.sleep(seconds)
