@@ -138,7 +138,7 @@ def _path_to_polyline(commands, index) -> np.ndarray:
 def _insert_quadratic_pieces(points, quadratics) -> np.ndarray:
     """Replace each quadratic segment's end point by its flattened curve, vectorised."""
     t = np.arange(1, QUADRATIC_PIECES + 1, dtype=np.float64)[:, None] / QUADRATIC_PIECES
-    at, start, control, end = (np.asarray(column) for column in zip(*quadratics))
+    at, start, control, end = (np.asarray(column) for column in zip(*quadratics, strict=False))
     # B(t) = (1-t)^2 P0 + 2 t (1-t) C + t^2 P1, for every segment at once.
     curves = (
         ((1 - t) ** 2)[None] * start[:, None]
@@ -147,7 +147,7 @@ def _insert_quadratic_pieces(points, quadratics) -> np.ndarray:
     )
     pieces = np.split(points, at)
     merged = [pieces[0]]
-    for curve, piece in zip(curves, pieces[1:]):
+    for curve, piece in zip(curves, pieces[1:], strict=False):
         merged.append(curve)
         merged.append(piece[1:])  # piece[0] is the curve's end, already in `curve`
     return np.concatenate(merged)

@@ -24,7 +24,9 @@ def load_mnist(path=MNIST_PATH):
     """MNIST as float32 images in [0, 1] (N, 28, 28) and uint8 labels: train and test."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"MNIST file not found at {path}; pass --mnist or set DIGITS_DATA_DIR")
+        raise FileNotFoundError(
+            f"MNIST file not found at {path}; pass --mnist or set DIGITS_DATA_DIR"
+        )
     with np.load(path) as data:
         return (
             data["x_train"].astype(np.float32) / 255.0,
@@ -38,7 +40,9 @@ def load_pen_digits(path=PEN_DIGITS_PATH):
     """The pen-written digits rendered through the serving path: (N, 28, 28) float32, labels."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"pen digits not found at {path}; pass --pen or set DIGITS_DATA_DIR")
+        raise FileNotFoundError(
+            f"pen digits not found at {path}; pass --pen or set DIGITS_DATA_DIR"
+        )
     records = json.loads(path.read_text())
     images = np.empty((len(records), 28, 28), dtype=np.float32)
     labels = np.empty(len(records), dtype=np.uint8)
@@ -53,5 +57,5 @@ def split_holdout(count: int, fraction: float, seed: int):
     """Seeded random (train, held-out) index split. The file has no writer ids, so
     the same writers appear on both sides: this split flatters the held-out figure."""
     order = np.random.default_rng(seed).permutation(count)
-    held = int(round(count * fraction))
+    held = round(count * fraction)
     return np.sort(order[held:]), np.sort(order[:held])

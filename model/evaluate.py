@@ -22,7 +22,7 @@ def accuracy_report(labels: np.ndarray, probabilities: np.ndarray) -> dict:
     matrix = confusion_matrix(labels, predicted)
     per_class = np.diag(matrix) / np.maximum(matrix.sum(axis=1), 1)
     return {
-        "count": int(len(labels)),
+        "count": len(labels),
         "accuracy": float((predicted == labels).mean()),
         "per_class_accuracy": [round(float(value), 5) for value in per_class],
         "confusion_matrix": matrix.tolist(),

@@ -59,7 +59,11 @@ def open_image(data: bytes) -> Image.Image:
                     f"image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS} pixels"
                 )
             image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
         raise InvalidInput(f"data is not a readable image: {error}") from error
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         raise InvalidInput(f"image could not be decoded: {error}") from error

@@ -98,7 +98,8 @@ def _check_card(card: dict, model_path: Path, input_shape: tuple) -> None:
     if expected != actual:
         raise ModelCardMismatch(
             f"model card does not match {model_path.name}: the card names sha256 {expected}, "
-            f"the file has {actual}. Export the model and its card together (python -m model.train)."
+            f"the file has {actual}. Export the model and its card together "
+            "(python -m model.train)."
         )
     card_shape = tuple(card.get("input", {}).get("shape", ()))
     if card_shape != input_shape:
@@ -110,4 +111,6 @@ def _check_card(card: dict, model_path: Path, input_shape: tuple) -> None:
 @functools.lru_cache(maxsize=4)
 def load_classifier(model_path=None, card_path=None) -> DigitClassifier:
     """The process's classifier for these files, loaded and verified once."""
-    return DigitClassifier.from_files(model_path or DEFAULT_MODEL_PATH, card_path or DEFAULT_CARD_PATH)
+    return DigitClassifier.from_files(
+        model_path or DEFAULT_MODEL_PATH, card_path or DEFAULT_CARD_PATH
+    )

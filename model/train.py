@@ -39,7 +39,12 @@ def parse_args(argv=None):
     parser.add_argument("--out-dir", default=str(export.MODEL_DIR), help="where to write the model")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N MNIST digits only (smoke tests)")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="train on the first N MNIST digits only (smoke tests)",
+    )
     return parser.parse_args(argv)
 
 
@@ -71,7 +76,10 @@ def train(args) -> dict:
         pen_train = pen_train[: args.limit // 10]
     train_x = np.concatenate([x_train] + [pen_x[pen_train]] * PEN_REPEATS)
     train_y = np.concatenate([y_train] + [pen_y[pen_train]] * PEN_REPEATS)
-    print(f"training on {len(x_train)} MNIST + {len(pen_train)}x{PEN_REPEATS} pen digits, {args.epochs} epochs")
+    print(
+        f"training on {len(x_train)} MNIST + {len(pen_train)}x{PEN_REPEATS} pen digits, "
+        f"{args.epochs} epochs"
+    )
 
     dataset, steps = training_dataset(train_x, train_y, args.epochs, args.seed)
     model = build_model()
@@ -112,7 +120,8 @@ def train(args) -> dict:
             "scaling": "0..1",
             "polarity": "ink high (1.0) on background 0.0",
             "normalisation": f"ink fitted into a {BOX_SIZE}x{BOX_SIZE} box keeping aspect ratio, "
-            f"centre of mass at ({rasterize.CENTRE}, {rasterize.CENTRE}) of {IMAGE_SIZE}x{IMAGE_SIZE}",
+            f"centre of mass at ({rasterize.CENTRE}, {rasterize.CENTRE}) "
+            f"of {IMAGE_SIZE}x{IMAGE_SIZE}",
             "pen_width_pixels": rasterize.PEN_WIDTH,
         },
         "output": "softmax probabilities for digits 0-9",
@@ -124,7 +133,8 @@ def train(args) -> dict:
             "epochs": args.epochs,
             "batch_size": BATCH_SIZE,
             "optimizer": "Adam",
-            "learning_rate": f"cosine decay, peak {PEAK_LEARNING_RATE}, {WARMUP_EPOCHS} warm-up epoch",
+            "learning_rate": f"cosine decay, peak {PEAK_LEARNING_RATE}, "
+            f"{WARMUP_EPOCHS} warm-up epoch",
             "augmentation": {
                 "rotation_degrees": augment.MAX_ROTATION_DEGREES,
                 "scale_range": list(augment.SCALE_RANGE),
@@ -133,11 +143,12 @@ def train(args) -> dict:
                 "thicken_probability": augment.THICKEN_PROBABILITY,
                 "thin_probability": augment.THIN_PROBABILITY,
             },
-            "mnist_train_digits": int(len(x_train)),
-            "pen_train_digits": int(len(pen_train)),
+            "mnist_train_digits": len(x_train),
+            "pen_train_digits": len(pen_train),
             "pen_repeats_per_epoch": PEN_REPEATS,
             "seconds": round(train_seconds, 1),
-            "machine": f"{platform.machine()}, {platform.python_version()}, tensorflow {tf.__version__}",
+            "machine": f"{platform.machine()}, Python {platform.python_version()}, "
+            f"TensorFlow {tf.__version__}",
         },
         "data": {
             "mnist_file": Path(args.mnist).name,
@@ -155,8 +166,12 @@ def train(args) -> dict:
             "training digits; this random split flatters the figure",
         },
         "litert_vs_keras": {
-            "same_argmax": bool((keras_probabilities.argmax(1) == litert_probabilities.argmax(1)).all()),
-            "max_abs_probability_difference": float(np.abs(keras_probabilities - litert_probabilities).max()),
+            "same_argmax": bool(
+                (keras_probabilities.argmax(1) == litert_probabilities.argmax(1)).all()
+            ),
+            "max_abs_probability_difference": float(
+                np.abs(keras_probabilities - litert_probabilities).max()
+            ),
         },
     }
     export.write_card(card, out_dir / export.CARD_PATH.name)

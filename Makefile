@@ -1,0 +1,45 @@
+# The two promises of the README: `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: run test lint train evaluate bench clean
+
+run: $(VENV)/.serve-installed  ## set up the serving environment and start the dashboard
+	$(BIN)/python dashboard.py
+
+test: $(VENV)/.dev-installed  ## set up everything and run lint and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+train: $(VENV)/.dev-installed  ## retrain, evaluate and export the model (about 30 minutes on 2 cores)
+	$(BIN)/python -m model.train
+
+evaluate: $(VENV)/.dev-installed  ## measure the committed model: MNIST, re-normalised MNIST, pen digits
+	$(BIN)/python -m model.evaluate
+
+bench: $(VENV)/.dev-installed  ## every benchmark under bench/, one after another
+	$(BIN)/python bench/preprocess_latency.py
+	$(BIN)/python bench/inference_latency.py
+	$(BIN)/python bench/callback_latency.py
+	$(BIN)/python bench/serve_latency.py
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.serve-installed: requirements.txt requirements-nodeps.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-nodeps.txt requirements-train.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
+	touch $@ $(VENV)/.serve-installed
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts
