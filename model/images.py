@@ -53,18 +53,19 @@ def open_image(data: bytes) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise InputTooLarge(
-                    f"image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS} pixels"
-                )
-            image.load()
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        # Pillow's own guard fires at open for sizes far beyond ours.
+        raise InputTooLarge(f"image is beyond the limit of {MAX_IMAGE_PIXELS} pixels") from error
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
         raise InvalidInput(f"data is not a readable image: {error}") from error
+    # Checked before decoding any pixel: the header alone says how large it is.
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise InputTooLarge(
+            f"image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS} pixels"
+        )
+    try:
+        image.load()
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         raise InvalidInput(f"image could not be decoded: {error}") from error
     return image
