@@ -14,7 +14,7 @@ DIGITS = [str(digit) for digit in range(10)]
 BAR_COLOR = "#b8c4d6"
 TOP_COLOR = "#1f5fbf"
 UNSURE_TOP_COLOR = "#c77700"
-TRANSITION_MS = 180
+TRANSITION_MS = 120
 
 
 def probability_figure(

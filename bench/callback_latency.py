@@ -1,0 +1,142 @@
+"""Server time of the dashboard's predict callback, measured at Dash's own endpoint.
+
+Starts the app as the Procfile does (gunicorn on a loopback port), then posts
+the body dash-renderer sends at the end of a stroke to /_dash-update-component,
+with the recorded dash-canvas payloads of tests/fixtures/canvas (real json_data
+strings, cycled) and, for variety, pen-written digits from the shared dev set
+in the same fabric.js form. Prints median and p99 of the wall time of each
+request on loopback (an upper bound of the callback's server time), and, side
+by side, the time of the callback's own work in this process
+(components.callbacks.view_for_drawing: preprocessing, inference, figures).
+
+    .venv/bin/python bench/callback_latency.py               # 400 requests
+    .venv/bin/python bench/callback_latency.py --requests 100
+Targets (issue 4): median <= 10 ms, p99 <= 30 ms.
+"""
+
+import argparse
+import http.client
+import itertools
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+# Run as a script, bench/ is on the import path; the project root is added for the in-process part.
+from payloads import canvas_json, load_strokes
+from server_process import GunicornServer, procfile_args
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "canvas"
+sys.path.insert(0, str(ROOT))
+
+from components import ids  # noqa: E402
+
+OUTPUTS = [
+    (ids.PREDICTED_DIGIT, "children"),
+    (ids.PREDICTION_DETAIL, "children"),
+    (ids.PREDICTION_DETAIL, "className"),
+    (ids.PROBABILITY_CHART, "figure"),
+    (ids.INPUT_PREVIEW, "figure"),
+    (ids.DRAWING_PAD, "children"),
+]
+
+
+def stroke_body(json_data: str) -> bytes:
+    """What dash-renderer posts when the pad sends its drawing."""
+    return json.dumps(
+        {
+            "output": ".." + "...".join(f"{cid}.{prop}" for cid, prop in OUTPUTS) + "..",
+            "outputs": [{"id": cid, "property": prop} for cid, prop in OUTPUTS],
+            "inputs": [
+                {"id": ids.CANVAS, "property": "json_data", "value": json_data},
+                {"id": ids.CLEAR_BUTTON, "property": "n_clicks", "value": 0},
+            ],
+            "state": [{"id": ids.BRUSH_WIDTH, "property": "value", "value": 16}],
+            "changedPropIds": [f"{ids.CANVAS}.json_data"],
+        }
+    ).encode()
+
+
+def payloads(pen_digits: int) -> list[tuple[str, str]]:
+    recorded = [
+        (path.stem, json.loads(path.read_text())["json_data"])
+        for path in sorted(FIXTURES.glob("*.json"))
+    ]
+    pen = [
+        (f"pen-{i}", canvas_json(strokes))
+        for i, strokes in enumerate(load_strokes(count=pen_digits))
+    ]
+    return recorded + pen
+
+
+def post(port: int, body: bytes) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(
+            "POST", "/_dash-update-component", body, {"Content-Type": "application/json"}
+        )
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def summary(name: str, seconds: list[float]) -> str:
+    ms = sorted(1000 * s for s in seconds)
+    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
+    return f"{name:<44} n={len(ms):4d}  median {statistics.median(ms):6.2f} ms  p99 {p99:6.2f} ms"
+
+
+def in_process(items: list[tuple[str, str]], count: int) -> list[float]:
+    from components.callbacks import view_for_drawing
+    from model.inference import load_classifier
+
+    classifier = load_classifier()
+    times = []
+    for _, json_data in itertools.islice(itertools.cycle(items), count):
+        started = time.perf_counter()
+        view_for_drawing(classifier, json_data).outputs()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--pen-digits", type=int, default=50)
+    args = parser.parse_args()
+
+    items = payloads(args.pen_digits)
+    bodies = [(name, stroke_body(json_data)) for name, json_data in items]
+    by_name: dict[str, list[float]] = {}
+    everything: list[float] = []
+    with GunicornServer(procfile_args()) as server:
+        for _, body in itertools.islice(itertools.cycle(bodies), args.warmup):
+            post(server.port, body)
+        for name, body in itertools.islice(itertools.cycle(bodies), args.requests):
+            started = time.perf_counter()
+            status, answer = post(server.port, body)
+            elapsed = time.perf_counter() - started
+            if status != 200:
+                raise SystemExit(f"{name}: HTTP {status}: {answer[:300]!r}")
+            json.loads(answer)
+            everything.append(elapsed)
+            group = name if not name.startswith("pen-") else "pen-digits (generated)"
+            by_name.setdefault(group, []).append(elapsed)
+
+    print("POST /_dash-update-component on loopback, gunicorn as in the Procfile:")
+    print(summary("all payloads", everything))
+    for name, times in sorted(by_name.items()):
+        print(summary(f"  {name}", times))
+    local = in_process(items, args.requests)
+    print("Callback work in process (view_for_drawing + outputs), same payloads:")
+    print(summary("all payloads", local))
+    ratio = statistics.median(everything) / statistics.median(local)
+    print(f"HTTP round trip / in-process work, medians: {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
