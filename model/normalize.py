@@ -25,7 +25,7 @@ def normalize_ink(ink: np.ndarray) -> np.ndarray:
     # Pillow's resize filters its input when shrinking, which is the anti-aliasing.
     box = Image.fromarray(np.ascontiguousarray(crop, dtype=np.float32), mode="F")
     box = box.resize(size, Image.Resampling.LANCZOS)
-    boxed = np.clip(np.asarray(box), 0.0, 1.0)
+    boxed = np.pad(np.clip(np.asarray(box), 0.0, 1.0), 2)  # bilinear edges blend with zeros
     mass = boxed.sum()
     if mass <= 0:
         return np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
