@@ -84,7 +84,7 @@ def _canvas_side(width, height) -> float | None:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InvalidInput(f"canvas {name} must be a number, got {value!r:.40}")
-        if not np.isfinite(value) or not 0 < value <= 100_000:
+        if not 0 < value <= 100_000:  # also false for NaN, inf and ints too big for a float
             raise InvalidInput(f"canvas {name} must be a positive finite number, got {value}")
         sides.append(float(value))
     return min(sides) if sides else None
