@@ -52,7 +52,7 @@ def test_recorded_drawing_renders_a_normalised_digit(name):
     image = result.image
     assert image.shape == (IMAGE_SIZE, IMAGE_SIZE)
     assert image.dtype == np.float32
-    assert 0.0 <= image.min() and image.max() <= 1.0
+    assert image.min() >= 0.0 and image.max() <= 1.0
     assert image.max() > 0.9, "strokes should have solid ink in their middle"
     # a digit covers a real part of the field, not a speck and not a blob
     ink_fraction = np.count_nonzero(image > 0.5) / image.size
@@ -267,8 +267,8 @@ def test_limits_are_far_above_what_a_person_draws():
         sizes.append((len(objects), sum(len(obj["path"]) for obj in objects)))
     most_objects = max(count for count, _ in sizes)
     most_points = max(points for _, points in sizes)
-    assert MAX_OBJECTS >= 20 * most_objects
-    assert MAX_POINTS >= 20 * most_points
-    assert MAX_CANVAS_JSON_CHARS >= 20 * max(
+    assert 20 * most_objects <= MAX_OBJECTS
+    assert 20 * most_points <= MAX_POINTS
+    assert 20 * max(
         len(load_fixture(name)["json_data"]) for name in DIGIT_FIXTURES
-    )
+    ) <= MAX_CANVAS_JSON_CHARS
