@@ -1,0 +1,145 @@
+"""Preprocessing latency: drawing in, the model's 28x28 input out, in one process.
+
+Measures, side by side in one run, the median and p99 wall time of
+  - preprocess_canvas on each recorded dash-canvas fixture (400x400 pad),
+  - preprocess_canvas on a typical 280x280 canvas (a recorded drawing scaled to 280 px),
+  - preprocess_image on a 280x280 PNG data URL (a transparent canvas export drawn with Pillow),
+and, as the naive baseline, dash_canvas.utils.parse_jsonstring (a full-size boolean mask)
+followed by skimage.transform.resize to 28x28 on the same payloads. dash-canvas 0.1.0
+uses np.bool (removed in NumPy 1.24, back as an alias of np.bool_ since NumPy 2.0): if the
+baseline cannot run with the installed NumPy, the output says so and why.
+
+Targets (issue 3): median <= 1 ms for a typical canvas, <= 2 ms for a PNG data URL.
+
+    .venv/bin/python bench/preprocess_latency.py              # 2,000 runs per case
+    .venv/bin/python bench/preprocess_latency.py --runs 200   # a quick look
+"""
+
+import argparse
+import base64
+import io
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from model.canvas import parse_canvas  # noqa: E402
+from model.preprocess import preprocess_canvas, preprocess_image  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "canvas"
+TARGET_CANVAS_MS = 1.0
+TARGET_IMAGE_MS = 2.0
+
+
+def scaled_payload(json_data: str, factor: float) -> str:
+    """The same drawing on a canvas `factor` times the size (every coordinate scaled)."""
+    data = json.loads(json_data)
+    for obj in data["objects"]:
+        for key in ("left", "top", "width", "height"):
+            obj[key] *= factor
+        obj["path"] = [[command[0]] + [value * factor for value in command[1:]]
+                       for command in obj["path"]]
+    return json.dumps(data)
+
+
+def png_data_url(json_data: str, side: int, pen: float) -> str:
+    """A transparent side x side PNG of the drawing, as a browser canvas export looks."""
+    image = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    for stroke in parse_canvas(json_data):
+        draw.line(stroke.ravel().tolist(), fill=(0, 0, 0, 255), width=round(pen), joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def naive_canvas(json_data: str, side: int) -> np.ndarray:
+    """What the dash-canvas docs suggest: a full-size mask, then a plain resize."""
+    from dash_canvas.utils import parse_jsonstring
+    from skimage.transform import resize
+
+    mask = parse_jsonstring(json_data, shape=(side, side))
+    return resize(mask.astype(np.float32), (28, 28), anti_aliasing=True)
+
+
+def measure(call, runs: int) -> tuple[float, float]:
+    """(median, p99) in milliseconds of `runs` calls, after a few warm-up calls."""
+    for _ in range(min(20, runs)):
+        call()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter_ns()
+        call()
+        times.append((time.perf_counter_ns() - start) / 1e6)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2000, help="timed calls per case")
+    args = parser.parse_args()
+
+    records = {path.stem: json.loads(path.read_text()) for path in sorted(FIXTURES.glob("*.json"))}
+    cases = []  # (name, kind, our call, naive call or None)
+    for name, record in records.items():
+        if name == "touch_broken_two":
+            continue  # bad input: timed by the error path below
+        cases.append((f"canvas {name} ({record['width']}px)", "canvas",
+                      lambda r=record: preprocess_canvas(r["json_data"], r["width"], r["height"]),
+                      lambda r=record: naive_canvas(r["json_data"], r["width"])))
+    typical = scaled_payload(records["seven_brush12"]["json_data"], 0.7)
+    cases.append(("canvas typical 280px (seven, 2 strokes)", "canvas",
+                  lambda: preprocess_canvas(typical, 280, 280),
+                  lambda: naive_canvas(typical, 280)))
+    url = png_data_url(typical, 280, 12 * 0.7)
+    cases.append((f"image PNG data URL 280px ({len(url)} chars)", "image",
+                  lambda: preprocess_image(url), None))
+    broken = records["touch_broken_two"]["json_data"]
+
+    def refuse_broken():
+        try:
+            preprocess_canvas(broken)
+        except ValueError:  # InvalidInput, expected
+            return
+
+    cases.append(("canvas touch_broken_two (refused)", "error", refuse_broken, None))
+
+    print(f"preprocessing latency, {args.runs} runs per case, one thread, NumPy {np.__version__}")
+    header = f"{'case':<48} {'median ms':>10} {'p99 ms':>8} {'naive median':>13} {'ratio':>7}"
+    print(header)
+    print("-" * len(header))
+    naive_failure = None
+    for name, kind, ours, naive in cases:
+        median, p99 = measure(ours, args.runs)
+        naive_text, ratio_text = "-", "-"
+        if naive is not None and naive_failure is None:
+            try:
+                naive_median, _ = measure(naive, max(20, args.runs // 10))
+            except Exception as error:
+                naive_failure = f"{type(error).__name__}: {error}"
+            else:
+                naive_text = f"{naive_median:.3f}"
+                ratio_text = f"{naive_median / median:.1f}x"
+        target = {"canvas": TARGET_CANVAS_MS, "image": TARGET_IMAGE_MS}.get(kind)
+        verdict = "" if target is None else ("  ok" if median <= target else "  OVER TARGET")
+        print(f"{name:<48} {median:>10.3f} {p99:>8.3f} {naive_text:>13} {ratio_text:>7}{verdict}")
+    print(f"targets: canvas median <= {TARGET_CANVAS_MS} ms, PNG data URL median <= "
+          f"{TARGET_IMAGE_MS} ms")
+    if naive_failure:
+        print(f"naive baseline (dash_canvas.utils.parse_jsonstring + skimage resize) does not "
+              f"run here: {naive_failure}")
+    else:
+        print("naive baseline: dash_canvas.utils.parse_jsonstring + skimage resize (no "
+              "centring, no aspect handling); ratio = naive median / ours")
+
+
+if __name__ == "__main__":
+    main()
