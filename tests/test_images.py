@@ -275,3 +275,17 @@ def test_data_urls_that_are_not_images_are_invalid_input(text):
 def test_wrong_python_types_are_invalid_input(value):
     with pytest.raises(InvalidInput):
         preprocess_image(value)
+
+
+def test_a_heavy_blob_with_a_faint_tail_is_shrunk_to_fit_not_cut_off():
+    # Most of the ink mass in a blob at the left, a long faint pencil line to the right:
+    # centring the centre of mass must not push the tail's end out of the frame.
+    image = Image.new("L", (300, 300), 255)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((20, 120, 80, 180), fill=0)
+    draw.line((80, 150, 290, 150), fill=225, width=3)
+    result = preprocess_image(encode(image)).image
+    row, col = centre_of_mass(result)
+    assert abs(row - CENTRE) <= 0.5 and abs(col - CENTRE) <= 0.5
+    border = np.concatenate([result[0], result[-1], result[:, 0], result[:, -1]])
+    assert border.max() == 0, "the tail was cut off at the frame's edge"

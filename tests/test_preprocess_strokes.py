@@ -157,3 +157,22 @@ def test_strokes_keep_their_order_and_gaps():
     column = image[:, int(CENTRE)]
     assert column[int(CENTRE)] < 0.05 and column.max() > 0.9
     assert np.count_nonzero(column > 0.5) >= 4
+
+
+@pytest.mark.parametrize(
+    "strokes",
+    [
+        [[[0.0, 0.0], [100.0, 0.0]], [[50.0, 300.0]]],
+        [[[0.0, 0.0], [300.0, 0.0], [0.0, 8.0], [300.0, 8.0], [0.0, 16.0], [300.0, 16.0]],
+         [[150.0, 300.0]]],
+    ],
+    ids=["dash-and-far-dot", "heavy-scribble-and-far-dot"],
+)
+def test_a_lopsided_drawing_is_shrunk_to_fit_not_cut_off(strokes):
+    # Nearly all the ink at one end and a dot far away: centring the centre of mass must not
+    # push the dot out of the frame (the user would see it vanish from the 28x28 preview).
+    image = preprocess_strokes([np.asarray(stroke) for stroke in strokes]).image
+    assert_mnist_framed(image)
+    border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    assert border.max() == 0, "ink was cut off at the frame's edge"
+    assert ink_box(image)[0] >= 10, "the far dot is missing"
