@@ -114,8 +114,32 @@ def _number(value, where) -> float:
 
 
 def _path_to_polyline(commands, index) -> np.ndarray:
-    points = []  # plain (x, y) pairs; quadratic pieces are added in bulk below
-    quadratics = []  # (start, control, end) triples, flattened after validation
+    """Validate a fabric path in bulk and flatten it; explain the first fault if any."""
+    arities = [
+        _COMMAND_ARITY.get(command[0], -1)
+        if type(command) is list and command and type(command[0]) is str
+        else -1
+        for command in commands
+    ]
+    values = [value for command in commands if type(command) is list for value in command[1:]]
+    well_formed = all(
+        arity >= 0 and len(command) == arity + 1
+        for arity, command in zip(arities, commands, strict=True)
+    ) and all(type(value) in (int, float) for value in values)
+    if well_formed and commands:
+        try:
+            flat = np.array(values, dtype=np.float64)
+        except OverflowError:  # a JSON integer with hundreds of digits; explained below
+            flat = np.array([np.inf])
+        if np.isfinite(flat).all() and np.abs(flat).max() <= MAX_ABS_COORDINATE:
+            return _flatten(flat, np.array(arities))
+    if not commands:
+        return np.empty((0, 2))
+    raise _fault(commands, index)
+
+
+def _fault(commands, index) -> InvalidInput:
+    """The error naming the first bad command of a path, found the slow, clear way."""
     for position, command in enumerate(commands):
         where = f"canvas object {index}, path command {position}"
         if not isinstance(command, list) or not command or not isinstance(command[0], str):
@@ -126,31 +150,34 @@ def _path_to_polyline(commands, index) -> np.ndarray:
             raise InvalidInput(f"{where}: unsupported command {letter!r:.10}")
         if len(command) != arity + 1:
             raise InvalidInput(f"{where}: {letter!r} takes {arity} numbers, got {len(command) - 1}")
-        values = [_number(value, where) for value in command[1:]]
-        if letter == "Q" and points:
-            quadratics.append((len(points), points[-1], values[0:2], values[2:4]))
-        points.append(values[-2:])
-    if not quadratics:
-        return np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    return _insert_quadratic_pieces(np.asarray(points, dtype=np.float64), quadratics)
+        for value in command[1:]:
+            _number(value, where)  # raises with the value named
+    return InvalidInput(f"canvas object {index}: malformed path")
 
 
-def _insert_quadratic_pieces(points, quadratics) -> np.ndarray:
-    """Replace each quadratic segment's end point by its flattened curve, vectorised."""
-    t = np.arange(1, QUADRATIC_PIECES + 1, dtype=np.float64)[:, None] / QUADRATIC_PIECES
-    at, start, control, end = (np.asarray(column) for column in zip(*quadratics, strict=False))
-    # B(t) = (1-t)^2 P0 + 2 t (1-t) C + t^2 P1, for every segment at once.
+def _flatten(flat: np.ndarray, arities: np.ndarray) -> np.ndarray:
+    """Commands' numbers to a polyline; each quadratic becomes QUADRATIC_PIECES pieces."""
+    ends = np.cumsum(arities)
+    points = np.stack([flat[ends - 2], flat[ends - 1]], axis=1)
+    quadratic = arities == _COMMAND_ARITY["Q"]
+    quadratic[0] = False  # a curve needs a start point
+    if not quadratic.any():
+        return points
+    controls = np.stack([flat[ends - 4], flat[ends - 3]], axis=1)[quadratic]
+    starts = points[np.flatnonzero(quadratic) - 1]
+    t = np.arange(1, QUADRATIC_PIECES + 1, dtype=np.float64)[None, :, None] / QUADRATIC_PIECES
+    # B(t) = (1-t)^2 P0 + 2 t (1-t) C + t^2 P1, for every curve at once.
     curves = (
-        ((1 - t) ** 2)[None] * start[:, None]
-        + (2 * t * (1 - t))[None] * control[:, None]
-        + (t**2)[None] * end[:, None]
+        (1 - t) ** 2 * starts[:, None]
+        + 2 * t * (1 - t) * controls[:, None]
+        + t**2 * points[quadratic][:, None]
     )
-    pieces = np.split(points, at)
-    merged = [pieces[0]]
-    for curve, piece in zip(curves, pieces[1:], strict=False):
-        merged.append(curve)
-        merged.append(piece[1:])  # piece[0] is the curve's end, already in `curve`
-    return np.concatenate(merged)
+    samples = np.repeat(points[:, None], QUADRATIC_PIECES, axis=1)
+    samples[quadratic] = curves
+    keep = np.zeros(samples.shape[:2], dtype=bool)
+    keep[:, -1] = True
+    keep[quadratic] = True
+    return samples[keep]
 
 
 def _line_to_polyline(obj, index) -> np.ndarray:

@@ -18,6 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DIGITS_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data"))
 MNIST_PATH = DATA_DIR / "mnist.npz"
 PEN_DIGITS_PATH = DATA_DIR / "pen-digits-train.json"
+PEN_HOLDOUT_FRACTION = 0.2
 
 
 def load_mnist(path=MNIST_PATH):

@@ -10,6 +10,7 @@ fitted to INK_SPAN (19) pixels so that shift keeps it inside 20x20.
 import numpy as np
 from PIL import Image
 
+from model.centring import centre_of_mass, fit_factor
 from model.contract import IMAGE_SIZE
 from model.rasterize import CENTRE, INK_SPAN
 
@@ -18,19 +19,17 @@ def normalize_ink(ink: np.ndarray) -> np.ndarray:
     """Normalise a non-empty float32 ink map (ink high, in [0, 1]) to 28x28."""
     rows = np.flatnonzero(ink.any(axis=1))
     cols = np.flatnonzero(ink.any(axis=0))
-    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-    height, width = crop.shape
-    scale = INK_SPAN / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    # Pillow's resize filters its input when shrinking, which is the anti-aliasing.
-    box = Image.fromarray(np.ascontiguousarray(crop, dtype=np.float32), mode="F")
-    box = box.resize(size, Image.Resampling.LANCZOS)
-    boxed = np.pad(np.clip(np.asarray(box), 0.0, 1.0), 2)  # bilinear edges blend with zeros
-    mass = boxed.sum()
-    if mass <= 0:
+    crop = np.ascontiguousarray(ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1])
+    scale = INK_SPAN / max(crop.shape)
+    boxed = _resize(crop, scale)
+    if boxed.sum() <= 0:
         return np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
-    com_y = boxed.sum(axis=1) @ np.arange(boxed.shape[0]) / mass
-    com_x = boxed.sum(axis=0) @ np.arange(boxed.shape[1]) / mass
+    # A lopsided digit would reach past the frame once centred: shrink it first.
+    # The sub-pixel shift spreads ink by up to a pixel: keep one pixel of margin.
+    factor = fit_factor(boxed, CENTRE, IMAGE_SIZE, margin=1)
+    if factor < 1.0:
+        boxed = _resize(crop, scale * factor * 0.98)
+    com_y, com_x = centre_of_mass(boxed)
     # Inverse affine map: output (x, y) samples the box at (x - dx, y - dy).
     dx, dy = CENTRE - com_x, CENTRE - com_y
     placed = Image.fromarray(boxed, mode="F").transform(
@@ -40,3 +39,13 @@ def normalize_ink(ink: np.ndarray) -> np.ndarray:
         resample=Image.Resampling.BILINEAR,
     )
     return np.clip(np.asarray(placed, dtype=np.float32), 0.0, 1.0)
+
+
+def _resize(crop: np.ndarray, scale: float) -> np.ndarray:
+    """The crop scaled by `scale`, anti-aliased, padded by 2 zero pixels all round."""
+    height, width = crop.shape
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # Pillow's resize filters its input when shrinking, which is the anti-aliasing.
+    box = Image.fromarray(crop.astype(np.float32, copy=False), mode="F")
+    box = box.resize(size, Image.Resampling.LANCZOS)
+    return np.pad(np.clip(np.asarray(box), 0.0, 1.0), 2)  # bilinear edges blend with zeros

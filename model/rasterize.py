@@ -12,16 +12,20 @@ the model sees: only the shape of the strokes does.
 import numpy as np
 from PIL import Image, ImageDraw
 
+from model.centring import centre_of_mass, fit_factor
 from model.contract import BOX_SIZE, IMAGE_SIZE
 
 # Calibrated so rendered strokes have MNIST's median thickness (ink mass per
 # unit of skeleton length, about 2.85 px on the training set).
-PEN_WIDTH = 2.4
+PEN_WIDTH = 2.3
 # The ink, pen included, spans this many pixels along its longer side: one
 # less than BOX_SIZE because anti-aliasing at a sub-pixel position touches one
 # more pixel, and MNIST's ink (fringe included) stays inside 20x20.
 INK_SPAN = BOX_SIZE - 1
 SUPERSAMPLE = 6
+# Strokes are resampled to a point every half output pixel before drawing.
+RESAMPLE_STEP = 0.5
+MAX_REFITS = 4
 # MNIST's digits have their centre of mass at (14.0, 14.0) in pixel-index
 # coordinates (measured on the training set: 13.99, 14.00).
 CENTRE = IMAGE_SIZE / 2
@@ -38,34 +42,59 @@ def render_strokes(strokes: list[np.ndarray]) -> np.ndarray:
     points = np.concatenate(strokes)
     low = points.min(axis=0)
     span = max(float(np.ptp(points, axis=0).max()), 1e-9)
-    pen = PEN_WIDTH * SUPERSAMPLE
     scale = (INK_SPAN - PEN_WIDTH) * SUPERSAMPLE / span
     size = IMAGE_SIZE * SUPERSAMPLE
-    # Draw with the box at the frame's top-left corner (plus half a pen), then
-    # move the ink by whole hi-res pixels so the centre of mass lands at CENTRE.
-    margin = pen / 2
-    canvas = Image.new("L", (size, size), 0)
-    draw = ImageDraw.Draw(canvas)
-    radius = pen / 2
-    for stroke in strokes:
-        xy = (stroke - low) * scale + margin
-        flat = xy.ravel().tolist()
-        if len(xy) > 1:
-            draw.line(flat, fill=255, width=max(1, round(pen)), joint="curve")
-        for x, y in (xy[0], xy[-1]):  # round caps; joints are rounded by "curve"
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
-    hi_res = np.asarray(canvas, dtype=np.float32)
     # Output pixel c covers hi-res pixels c*S .. c*S+S-1, centred on c*S + (S-1)/2.
-    hi_res = _shift_to_centre(hi_res, SUPERSAMPLE * CENTRE + (SUPERSAMPLE - 1) / 2)
+    target = SUPERSAMPLE * CENTRE + (SUPERSAMPLE - 1) / 2
+    # A lopsided drawing would reach past the frame once centred: draw it smaller.
+    # The pen keeps its width, so one shrink can fall short; a few always do.
+    for _ in range(MAX_REFITS):
+        hi_res = _draw(strokes, (low, scale), size)
+        # One output pixel of margin, plus half a hi-res pixel of rounding in the shift.
+        factor = fit_factor(hi_res, target, size, margin=SUPERSAMPLE + 0.5)
+        if factor >= 1.0:
+            break
+        scale *= factor * 0.98
+    hi_res = _shift_to_centre(hi_res, target)
     image = hi_res.reshape(IMAGE_SIZE, SUPERSAMPLE, IMAGE_SIZE, SUPERSAMPLE).mean(axis=(1, 3))
     return image / 255.0
 
 
+def _draw(strokes, placement, size) -> np.ndarray:
+    """Strokes drawn with the pen at the frame's top-left corner, hi-res, 0..255."""
+    low, scale = placement
+    pen = PEN_WIDTH * SUPERSAMPLE
+    radius = pen / 2
+    # Pillow's ellipse covers its bounding box inclusively, one pixel more than its width.
+    dot = radius - 0.5
+    canvas = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(canvas)
+    for stroke in strokes:
+        xy = _resample((stroke - low) * scale + radius, RESAMPLE_STEP * SUPERSAMPLE)
+        if len(xy) > 1:
+            draw.line(xy.ravel().tolist(), fill=255, width=max(1, round(pen)))
+        for x, y in xy.tolist():  # round caps and joins: a pen-sized dot at every vertex
+            draw.ellipse((x - dot, y - dot, x + dot, y + dot), fill=255)
+    return np.asarray(canvas, dtype=np.float32)
+
+
+def _resample(xy: np.ndarray, step: float) -> np.ndarray:
+    """Points evenly spaced `step` apart along the polyline (ends kept), vectorised.
+
+    A canvas stroke has a point every few screen pixels, hundreds of them once
+    scaled into 20 pixels; drawing cost follows the point count, and points far
+    closer than a pixel add nothing to the image."""
+    lengths = np.hypot(*np.diff(xy, axis=0).T)
+    along = np.concatenate([[0.0], np.cumsum(lengths)])
+    if len(xy) < 2 or along[-1] <= step:
+        return xy[[0, -1]] if len(xy) > 1 else xy
+    at = np.linspace(0.0, along[-1], int(np.ceil(along[-1] / step)) + 1)
+    return np.stack([np.interp(at, along, xy[:, 0]), np.interp(at, along, xy[:, 1])], axis=1)
+
+
 def _shift_to_centre(image: np.ndarray, target: float) -> np.ndarray:
     """Translate `image` by whole pixels so its centre of mass is nearest `target`."""
-    mass = image.sum()
-    rows = image.sum(axis=1) @ np.arange(image.shape[0]) / mass
-    cols = image.sum(axis=0) @ np.arange(image.shape[1]) / mass
+    rows, cols = centre_of_mass(image)
     dy, dx = round(target - rows), round(target - cols)
     shifted = np.zeros_like(image)
     height, width = image.shape

@@ -28,7 +28,6 @@ EPOCHS = 11
 BATCH_SIZE = 128
 PEAK_LEARNING_RATE = 3e-3
 WARMUP_EPOCHS = 1
-PEN_HOLDOUT_FRACTION = 0.2
 PEN_REPEATS = 2  # the pen digits are few: show each twice per epoch
 
 
@@ -71,7 +70,7 @@ def train(args) -> dict:
     if args.limit:
         x_train, y_train = x_train[: args.limit], y_train[: args.limit]
     pen_x, pen_y = data.load_pen_digits(args.pen)
-    pen_train, pen_held = data.split_holdout(len(pen_x), PEN_HOLDOUT_FRACTION, args.seed)
+    pen_train, pen_held = data.split_holdout(len(pen_x), data.PEN_HOLDOUT_FRACTION, args.seed)
     if args.limit:
         pen_train = pen_train[: args.limit // 10]
     train_x = np.concatenate([x_train] + [pen_x[pen_train]] * PEN_REPEATS)
@@ -146,6 +145,7 @@ def train(args) -> dict:
             "mnist_train_digits": len(x_train),
             "pen_train_digits": len(pen_train),
             "pen_repeats_per_epoch": PEN_REPEATS,
+            "pen_holdout_fraction": data.PEN_HOLDOUT_FRACTION,
             "seconds": round(train_seconds, 1),
             "machine": f"{platform.machine()}, Python {platform.python_version()}, "
             f"TensorFlow {tf.__version__}",
@@ -161,7 +161,7 @@ def train(args) -> dict:
         "pen_digits_heldout_accuracy": pen["accuracy"],
         "pen_digits_heldout": {
             **pen,
-            "split": f"seeded random {PEN_HOLDOUT_FRACTION:.0%} of the file, never trained on",
+            "split": f"seeded random {data.PEN_HOLDOUT_FRACTION:.0%} of the file, never trained on",
             "caveat": "the file has no writer ids, so held-out digits share writers with "
             "training digits; this random split flatters the figure",
         },

@@ -1,0 +1,128 @@
+"""The committed model: accuracy, LiteRT/Keras agreement, its card, thread safety."""
+
+import json
+import shutil
+import threading
+
+import numpy as np
+import pytest
+
+from model.contract import INPUT_SHAPE
+from model.hashing import sha256_of
+from model.inference import (
+    DEFAULT_CARD_PATH,
+    DEFAULT_MODEL_PATH,
+    DigitClassifier,
+    ModelCardMismatch,
+)
+
+
+def test_committed_model_reads_at_least_99_percent_of_the_mnist_fixture(classifier, mnist_fixture):
+    images, labels = mnist_fixture
+    predicted = classifier.predict_batch(images).argmax(axis=1)
+    assert (predicted == labels).mean() >= 0.99
+
+
+def test_probabilities_are_a_distribution_and_batch_matches_single(classifier, mnist_fixture):
+    images, _ = mnist_fixture
+    batch = classifier.predict_batch(images[:20])
+    assert batch.shape == (20, 10)
+    np.testing.assert_allclose(batch.sum(axis=1), 1.0, atol=1e-5)
+    singles = np.stack([classifier.predict(image) for image in images[:20]])
+    np.testing.assert_allclose(singles, batch, atol=1e-6)
+
+
+def test_litert_and_keras_agree_on_the_mnist_test_set(classifier, mnist_path):
+    from model.network import build_model  # imports TensorFlow: only this test needs it
+
+    keras_model = build_model()
+    keras_model.load_weights(DEFAULT_MODEL_PATH.with_name("digit_cnn.weights.h5"))
+    with np.load(mnist_path) as mnist:
+        images = mnist["x_test"].astype(np.float32) / 255.0
+    expected = keras_model.predict(images[..., None], batch_size=500, verbose=0)
+    actual = classifier.predict_batch(images)
+    assert (expected.argmax(axis=1) == actual.argmax(axis=1)).all()
+    assert np.abs(expected - actual).max() <= 1e-4
+
+
+def test_concurrent_threads_get_the_same_answers_as_one_thread(classifier, mnist_fixture):
+    images, _ = mnist_fixture
+    expected = classifier.predict_batch(images[:40])
+    results = {}
+
+    def worker(offset):
+        # Mixed batch sizes make threads resize the interpreter under each other.
+        for index in range(offset, 40, 4):
+            results[index] = classifier.predict(images[index])
+        results[("batch", offset)] = classifier.predict_batch(images[:40])
+
+    threads = [threading.Thread(target=worker, args=(offset,)) for offset in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for index in range(40):
+        np.testing.assert_allclose(results[index], expected[index], atol=1e-6)
+    for offset in range(4):
+        np.testing.assert_allclose(results[("batch", offset)], expected, atol=1e-6)
+
+
+def test_committed_card_describes_the_committed_file(mnist_path, pen_digits_path):
+    card = json.loads(DEFAULT_CARD_PATH.read_text())
+    assert card["model_sha256"] == sha256_of(DEFAULT_MODEL_PATH)
+    assert tuple(card["input"]["shape"]) == INPUT_SHAPE
+    assert 0 < card["parameters"] < 1_000_000
+    assert card["data"]["mnist_sha256"] == sha256_of(mnist_path)
+    assert card["data"]["pen_digits_sha256"] == sha256_of(pen_digits_path)
+    mnist = card["mnist_test"]
+    assert mnist["count"] == 10_000
+    assert np.array(mnist["confusion_matrix"]).sum() == 10_000
+    assert len(mnist["per_class_accuracy"]) == 10
+    assert card["mnist_test_accuracy"] == mnist["accuracy"]
+    assert card["pen_digits_heldout"]["count"] > 1000
+    assert "flatters" in card["pen_digits_heldout"]["caveat"]
+
+
+@pytest.fixture
+def model_copy(tmp_path):
+    """The committed model and card, copied where a test may spoil them."""
+    model, card = tmp_path / DEFAULT_MODEL_PATH.name, tmp_path / DEFAULT_CARD_PATH.name
+    shutil.copy(DEFAULT_MODEL_PATH, model)
+    shutil.copy(DEFAULT_CARD_PATH, card)
+    return model, card
+
+
+def _edit_card(path, edit):
+    card = json.loads(path.read_text())
+    edit(card)
+    path.write_text(json.dumps(card))
+
+
+def test_a_card_naming_another_file_is_refused_with_both_hashes(model_copy):
+    model, card = model_copy
+    _edit_card(card, lambda c: c.update(model_sha256="0" * 64))
+    with pytest.raises(ModelCardMismatch) as refused:
+        DigitClassifier.from_files(model, card)
+    message = str(refused.value)
+    assert "0" * 64 in message and sha256_of(model) in message and model.name in message
+
+
+def test_a_card_with_another_input_shape_is_refused(model_copy):
+    model, card = model_copy
+    _edit_card(card, lambda c: c["input"].update(shape=[32, 32, 1]))
+    with pytest.raises(ModelCardMismatch, match=r"input shape \(32, 32, 1\)"):
+        DigitClassifier.from_files(model, card)
+
+
+def test_a_model_file_changed_after_export_is_refused(model_copy):
+    model, card = model_copy
+    model.write_bytes(model.read_bytes() + b"\0")
+    with pytest.raises(ModelCardMismatch, match="sha256"):
+        DigitClassifier.from_files(model, card)
+
+
+def test_a_missing_card_is_refused_clearly(model_copy):
+    model, card = model_copy
+    card.unlink()
+    with pytest.raises(ModelCardMismatch, match="cannot be read"):
+        DigitClassifier.from_files(model, card)
