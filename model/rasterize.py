@@ -50,17 +50,20 @@ def render_strokes(strokes: list[np.ndarray]) -> np.ndarray:
     # The pen keeps its width, so one shrink can fall short; a few always do.
     for _ in range(MAX_REFITS):
         hi_res = _draw(strokes, (low, scale), size)
+        ink = np.asarray(hi_res)
         # One output pixel of margin, plus half a hi-res pixel of rounding in the shift.
-        factor = fit_factor(hi_res, target, size, margin=SUPERSAMPLE + 0.5)
+        factor = fit_factor(ink, target, size, margin=SUPERSAMPLE + 0.5)
         if factor >= 1.0:
             break
         scale *= factor * 0.98
-    hi_res = _shift_to_centre(hi_res, target)
-    image = hi_res.reshape(IMAGE_SIZE, SUPERSAMPLE, IMAGE_SIZE, SUPERSAMPLE).mean(axis=(1, 3))
-    return image / 255.0
+    rows, cols = centre_of_mass(ink)
+    centred = Image.new("L", hi_res.size, 0)
+    centred.paste(hi_res, (round(target - cols), round(target - rows)))  # paste clips
+    # Averaging each SUPERSAMPLE x SUPERSAMPLE block is the anti-aliasing.
+    return np.asarray(centred.reduce(SUPERSAMPLE), dtype=np.float32) / 255.0
 
 
-def _draw(strokes, placement, size) -> np.ndarray:
+def _draw(strokes, placement, size) -> Image.Image:
     """Strokes drawn with the pen at the frame's top-left corner, hi-res, 0..255."""
     low, scale = placement
     pen = PEN_WIDTH * SUPERSAMPLE
@@ -75,7 +78,7 @@ def _draw(strokes, placement, size) -> np.ndarray:
             draw.line(xy.ravel().tolist(), fill=255, width=max(1, round(pen)))
         for x, y in xy.tolist():  # round caps and joins: a pen-sized dot at every vertex
             draw.ellipse((x - dot, y - dot, x + dot, y + dot), fill=255)
-    return np.asarray(canvas, dtype=np.float32)
+    return canvas
 
 
 def _resample(xy: np.ndarray, step: float) -> np.ndarray:
@@ -90,15 +93,3 @@ def _resample(xy: np.ndarray, step: float) -> np.ndarray:
         return xy[[0, -1]] if len(xy) > 1 else xy
     at = np.linspace(0.0, along[-1], int(np.ceil(along[-1] / step)) + 1)
     return np.stack([np.interp(at, along, xy[:, 0]), np.interp(at, along, xy[:, 1])], axis=1)
-
-
-def _shift_to_centre(image: np.ndarray, target: float) -> np.ndarray:
-    """Translate `image` by whole pixels so its centre of mass is nearest `target`."""
-    rows, cols = centre_of_mass(image)
-    dy, dx = round(target - rows), round(target - cols)
-    shifted = np.zeros_like(image)
-    height, width = image.shape
-    shifted[max(0, dy) : height + min(0, dy), max(0, dx) : width + min(0, dx)] = image[
-        max(0, -dy) : height - max(0, dy), max(0, -dx) : width - max(0, dx)
-    ]
-    return shifted
