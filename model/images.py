@@ -73,20 +73,17 @@ def open_image(data: bytes) -> Image.Image:
 
 def ink_map(image: Image.Image) -> np.ndarray:
     """Where the ink is, in [0, 1], whatever the mode, polarity or transparency."""
+    # Pillow does the per-pixel colour work in C; NumPy sees one uint8 channel.
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = np.asarray(image.convert("RGBA"), dtype=np.float32) / 255.0
-        alpha = rgba[..., 3]
-        if _border(alpha).mean() < 0.5:  # a transparent background: ink is what is opaque
+        rgba = image.convert("RGBA")
+        alpha = np.asarray(rgba.getchannel("A"))
+        if _border(alpha).mean() < 128:  # a transparent background: ink is what is opaque
             return _contrast(alpha, background=0.0)
-        luminance = _luminance(rgba[..., :3]) * alpha + (1 - alpha)  # flatten onto white
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        luminance = np.asarray(Image.alpha_composite(white, rgba).convert("L"))
     else:
-        rgb = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
-        luminance = _luminance(rgb)
+        luminance = np.asarray(image.convert("L"))  # ITU-R 601 luma, as MNIST's scans
     return _contrast(luminance, background=float(np.median(_border(luminance))))
-
-
-def _luminance(rgb: np.ndarray) -> np.ndarray:
-    return rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
 def _border(values: np.ndarray) -> np.ndarray:
@@ -94,10 +91,10 @@ def _border(values: np.ndarray) -> np.ndarray:
 
 
 def _contrast(values: np.ndarray, background: float) -> np.ndarray:
-    """Distance from the background, stretched so the strongest ink is 1."""
-    ink = np.abs(values - background)
+    """Distance from the background (0..255 values), stretched so the strongest ink is 1."""
+    ink = np.abs(values.astype(np.float32) - np.float32(background))
     peak = float(ink.max())
-    if peak < MIN_CONTRAST:
+    if peak < MIN_CONTRAST * 255:
         return np.zeros_like(ink)
     ink /= peak
     ink[ink < MIN_CONTRAST] = 0.0
