@@ -8,7 +8,6 @@ machine noise hits all three alike.
 """
 
 import argparse
-import os
 import statistics
 import time
 
@@ -28,7 +27,6 @@ def percentile(values, q):
 
 
 def main(argv=None):
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--mnist", default=str(data.MNIST_PATH))
