@@ -27,3 +27,8 @@ keepalive = 5
 
 # Request-line and header limits stay at gunicorn's defaults (4094 bytes a
 # line, 100 headers); the body limit is the Flask app's (api.MAX_BODY_BYTES).
+
+# gunicorn's run-time control socket (gunicornc) is not used on a dyno; without
+# it, no file is written under $HOME and parallel servers (tests, bench) never
+# share one socket path.
+control_socket_disable = True

@@ -7,9 +7,10 @@ PNG data URL, POST /api/predict with dash-canvas json_data) and uses the same
 preprocessing, so the comparison isolates the serving stack: TensorFlow/Keras
 in the web process versus the shipped .tflite model with LiteRT.
 
-The weights are model/digit_cnn.keras when the training has written it, and
-otherwise the same architecture freshly initialised (timing and memory do not
-depend on the weights' values). Not shipped: requirements.txt has no TensorFlow.
+The network is model/digit_cnn.keras when the training has written one, else
+model.network's architecture with the trained weights (model/digit_cnn.weights.h5),
+else that architecture freshly initialised (timing and memory do not depend on
+the weights' values). Not shipped: requirements.txt has no TensorFlow.
 """
 
 import os
@@ -24,14 +25,20 @@ from model.errors import InvalidInput
 from model.network import build_model
 from model.preprocess import preprocess_canvas, preprocess_image
 
-KERAS_MODEL = Path(__file__).resolve().parent.parent / "model" / "digit_cnn.keras"
+MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
+KERAS_MODEL = MODEL_DIR / "digit_cnn.keras"
+KERAS_WEIGHTS = MODEL_DIR / "digit_cnn.weights.h5"
 
 
 def load_model() -> tuple[keras.Model, str]:
     path = Path(os.environ.get("CLASSIC_KERAS_MODEL", KERAS_MODEL))
     if path.exists():
         return keras.models.load_model(path), str(path)
-    return build_model(), "build_model() with fresh weights"
+    model = build_model()
+    if KERAS_WEIGHTS.exists():
+        model.load_weights(KERAS_WEIGHTS)
+        return model, f"build_model() with {KERAS_WEIGHTS.name}"
+    return model, "build_model() with fresh weights"
 
 
 model, model_source = load_model()

@@ -17,9 +17,10 @@ web process) and prints the ratios. Every server is stopped at the end.
 """
 
 import argparse
-import http.client
 import itertools
 import json
+import os
+import socket
 import statistics
 import threading
 import time
@@ -34,19 +35,32 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 
 
-def request(port: int, path: str, body: bytes, content_type: str) -> tuple[int, float]:
-    """One request on a fresh connection (sync workers close it after each answer)."""
+def http_request(path: str, body: bytes, content_type: str) -> bytes:
+    """The bytes of one HTTP/1.1 POST, built once so the client spends its CPU
+    on sending rather than formatting (it shares the two cores with the server)."""
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(body)}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+def request(port: int, raw: bytes) -> tuple[int, float]:
+    """One request on a fresh connection (sync workers close it after each answer);
+    the status, 0 when the connection failed, and the seconds to the full answer."""
     started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    status = 0
     try:
-        connection.request("POST", path, body=body, headers={"Content-Type": content_type})
-        response = connection.getresponse()
-        response.read()
-        status = response.status
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as connection:
+            connection.sendall(raw)
+            chunks = []
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+        answer = b"".join(chunks)
+        if answer.startswith(b"HTTP/1.1 ") and answer.find(b"\r\n\r\n") > 0:
+            status = int(answer[9:12])
     except OSError:
-        status = 0
-    finally:
-        connection.close()
+        pass
     return status, time.perf_counter() - started
 
 
@@ -61,11 +75,10 @@ def percentiles(latencies: list[float]) -> dict:
     }
 
 
-def one_client(port: int, workload, count: int) -> dict:
-    path, bodies, content_type = workload
+def one_client(port: int, workload: list[bytes], count: int) -> dict:
     latencies, errors = [], 0
     for index in range(count):
-        status, seconds = request(port, path, bodies[index % len(bodies)], content_type)
+        status, seconds = request(port, workload[index % len(workload)])
         latencies.append(seconds)
         errors += status != 200
     return {**percentiles(latencies), "errors": errors}
@@ -80,8 +93,8 @@ def many_clients(port: int, workloads, count: int, clients: int) -> dict:
     def client():
         mine = []
         while (ticket := next(tickets)) < count:
-            path, bodies, content_type = workloads[ticket % len(workloads)]
-            mine.append(request(port, path, bodies[(ticket // 2) % len(bodies)], content_type))
+            workload = workloads[ticket % len(workloads)]
+            mine.append(request(port, workload[(ticket // len(workloads)) % len(workload)]))
         with lock:
             results.extend(mine)
 
@@ -113,6 +126,14 @@ def memory_mb(server: GunicornServer) -> dict:
     return {"workers": workers, "max_rss_mb": max(w["rss_mb"] for w in workers)}
 
 
+def worker_cpu_s(server: GunicornServer) -> float:
+    total = 0.0
+    for process in server.workers():
+        times = process.cpu_times()
+        total += times.user + times.system
+    return total
+
+
 def predictions(port: int, workloads, count: int, clients: int = 2) -> int:
     return many_clients(port, workloads, count, clients)["errors"]
 
@@ -126,8 +147,19 @@ def measure(name: str, args: list[str], env: dict, workloads, counts) -> dict:
         for label, workload in zip(("api_canvas", "form_png"), workloads, strict=True):
             result[label] = one_client(server.port, workload, counts["single"])
             print(f"one client {label}: {result[label]}", flush=True)
+        server_cpu, client_cpu = worker_cpu_s(server), time.process_time()
         result["concurrent"] = many_clients(
             server.port, workloads, counts["concurrent"], counts["clients"]
+        )
+        # CPU per request does not depend on what else the machine runs: with
+        # the client's share it bounds the throughput two idle cores could give.
+        count = result["concurrent"]["count"]
+        server_ms = (worker_cpu_s(server) - server_cpu) * 1000 / count
+        client_ms = (time.process_time() - client_cpu) * 1000 / count
+        result["concurrent"]["server_cpu_ms_per_request"] = round(server_ms, 2)
+        result["concurrent"]["client_cpu_ms_per_request"] = round(client_ms, 2)
+        result["concurrent"]["two_core_bound_requests_per_s"] = round(
+            2000 / (server_ms + client_ms), 1
         )
         print(f"{counts['clients']} clients: {result['concurrent']}", flush=True)
         result["memory_after_load"] = memory_mb(server)
@@ -163,8 +195,8 @@ def main() -> None:
 
     drawings = load_strokes(count=200)
     workloads = [
-        ("/api/predict", api_canvas_bodies(drawings), JSON),
-        ("/predict", form_png_bodies(drawings), FORM),
+        [http_request("/api/predict", body, JSON) for body in api_canvas_bodies(drawings)],
+        [http_request("/predict", body, FORM) for body in form_png_bodies(drawings)],
     ]
     ours_counts = {"single": 1000, "concurrent": 4000, "clients": 32}
     classic_counts = {"single": 300, "concurrent": 1000, "clients": 32}
@@ -174,11 +206,24 @@ def main() -> None:
         classic_counts = {"single": 30, "concurrent": 100, "clients": 32}
         checkpoints = [100, 1000]
 
-    report = {"requests": {"drawings": len(drawings), "workloads": [w[0] for w in workloads]}}
+    report = {
+        "requests": {
+            "drawings": len(drawings),
+            "workloads": ["POST /api/predict canvas json_data", "POST /predict PNG data URL"],
+        }
+    }
     report["ours"] = measure("ours (Procfile)", procfile_args(), {}, workloads, ours_counts)
     report["ours_memory"] = memory_run("ours", procfile_args(), workloads, checkpoints)
     if not options.no_classic:
-        classic_args = ["bench.classic_server:app", "--workers", "2", "--timeout", "120"]
+        classic_args = [
+            "bench.classic_server:app",
+            "--config",
+            os.devnull,
+            "--workers",
+            "2",
+            "--timeout",
+            "120",
+        ]
         report["classic"] = measure("classic", classic_args, {}, workloads, classic_counts)
         ours, classic = report["ours"], report["classic"]
         report["ratios_classic_over_ours"] = {
