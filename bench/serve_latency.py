@@ -215,10 +215,13 @@ def main() -> None:
     report["ours"] = measure("ours (Procfile)", procfile_args(), {}, workloads, ours_counts)
     report["ours_memory"] = memory_run("ours", procfile_args(), workloads, checkpoints)
     if not options.no_classic:
+        # Its own settings, not gunicorn.conf.py: TensorFlow preloaded in the
+        # master hangs in forked workers, so the classic app loads per worker.
         classic_args = [
             "bench.classic_server:app",
             "--config",
             os.devnull,
+            "--no-control-socket",
             "--workers",
             "2",
             "--timeout",
