@@ -1,13 +1,14 @@
-"""Installed size of the serving requirements (requirements.txt), no TensorFlow.
+"""Installed size of the serving requirements, no TensorFlow.
 
-By default it walks the dependency closure of requirements.txt through the
-installed distributions' metadata in this environment and adds up the files
-each one installed (its RECORD), so nothing is downloaded. With --fresh it
-instead creates a throwaway virtualenv, installs requirements.txt into it with
-pip (from the package index or pip's cache) and measures the whole
-environment on disk; the temporary directory is removed afterwards.
+Serving installs requirements.txt, then requirements-nodeps.txt with
+`pip install --no-deps` (bin/post_compile on Heroku). By default this walks
+that dependency closure through the installed distributions' metadata in this
+environment and adds up the files each one installed (its RECORD), so nothing
+is downloaded. With --fresh it instead creates a throwaway virtualenv, installs
+both files into it with pip (from the package index or pip's cache) and
+measures the environment on disk; the temporary directory is removed afterwards.
 
-    .venv/bin/python bench/install_size.py [--fresh] [--requirements requirements.txt]
+    .venv/bin/python bench/install_size.py [--fresh]
 """
 
 import argparse
@@ -81,8 +82,13 @@ def tree_bytes(root: Path) -> int:
     return total
 
 
-def from_metadata(requirements_path: Path, no_deps: frozenset[str]) -> float:
-    found = closure(read_requirements(requirements_path), no_deps)
+def from_metadata(requirements_path: Path, nodeps_path: Path, no_deps: frozenset[str]) -> float:
+    requirements = read_requirements(requirements_path)
+    if nodeps_path.exists():
+        extra = read_requirements(nodeps_path)
+        requirements += extra
+        no_deps |= {canonicalize_name(requirement.name) for requirement in extra}
+    found = closure(requirements, no_deps)
     sizes = {name: installed_bytes(distribution) for name, distribution in found.items()}
     for name, size in sorted(sizes.items(), key=lambda item: -item[1]):
         print(f"{size / 2**20:8.1f} MB  {name}")
@@ -91,12 +97,16 @@ def from_metadata(requirements_path: Path, no_deps: frozenset[str]) -> float:
     return sum(sizes.values()) / 2**20
 
 
-def fresh(requirements_path: Path) -> float:
+def fresh(requirements_path: Path, nodeps_path: Path) -> float:
     with tempfile.TemporaryDirectory(prefix="install-size-") as folder:
         env_dir = Path(folder) / "venv"
         subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
         pip = env_dir / "bin" / "pip"
         subprocess.run([str(pip), "install", "--quiet", "-r", str(requirements_path)], check=True)
+        if nodeps_path.exists():
+            subprocess.run(
+                [str(pip), "install", "--quiet", "--no-deps", "-r", str(nodeps_path)], check=True
+            )
         site = next((env_dir / "lib").glob("python*/site-packages"))
         subprocess.run([str(pip), "uninstall", "--quiet", "-y", "pip"], check=True)
         return tree_bytes(site) / 2**20
@@ -105,6 +115,12 @@ def fresh(requirements_path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requirements", type=Path, default=ROOT / "requirements.txt")
+    parser.add_argument(
+        "--nodeps-requirements",
+        type=Path,
+        default=ROOT / "requirements-nodeps.txt",
+        help="installed with pip --no-deps after --requirements",
+    )
     parser.add_argument("--fresh", action="store_true", help="install into a throwaway venv")
     parser.add_argument(
         "--no-deps",
@@ -115,10 +131,10 @@ def main() -> None:
     )
     options = parser.parse_args()
     if options.fresh:
-        size = fresh(options.requirements)
+        size = fresh(options.requirements, options.nodeps_requirements)
     else:
         no_deps = frozenset(canonicalize_name(name) for name in options.no_deps)
-        size = from_metadata(options.requirements, no_deps)
+        size = from_metadata(options.requirements, options.nodeps_requirements, no_deps)
     verdict = "within" if size <= LIMIT_MB else "OVER"
     print(f"total {size:.1f} MB ({verdict} the {LIMIT_MB} MB target)")
 
