@@ -17,7 +17,12 @@ from PIL import Image, UnidentifiedImageError
 
 from model.errors import InputTooLarge, InvalidInput
 
-MAX_IMAGE_PIXELS = 4096 * 4096
+# 2048x2048 covers a full-screen canvas on a high-density display; a decoded
+# RGBA image of that size is 16 MB, so a few at once still fit a 512 MB dyno.
+MAX_IMAGE_PIXELS = 2048 * 2048
+# Larger drawings are box-averaged down (in Pillow, one byte a pixel) to at most
+# this side first: the digit ends up 20 pixels tall, so nothing is lost.
+WORKING_SIDE = 560
 MAX_DATA_URL_CHARS = 8_000_000
 # Below this contrast against the background a pixel is noise (JPEG ringing,
 # paper texture), not ink.
@@ -76,14 +81,20 @@ def ink_map(image: Image.Image) -> np.ndarray:
     # Pillow does the per-pixel colour work in C; NumPy sees one uint8 channel.
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
-        alpha = np.asarray(rgba.getchannel("A"))
+        alpha = np.asarray(_working_size(rgba.getchannel("A")))
         if _border(alpha).mean() < 128:  # a transparent background: ink is what is opaque
             return _contrast(alpha, background=0.0)
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        luminance = np.asarray(Image.alpha_composite(white, rgba).convert("L"))
+        luminance = np.asarray(_working_size(Image.alpha_composite(white, rgba).convert("L")))
     else:
-        luminance = np.asarray(image.convert("L"))  # ITU-R 601 luma, as MNIST's scans
+        # ITU-R 601 luma, as for MNIST's scans.
+        luminance = np.asarray(_working_size(image.convert("L")))
     return _contrast(luminance, background=float(np.median(_border(luminance))))
+
+
+def _working_size(channel: Image.Image) -> Image.Image:
+    factor = -(-max(channel.size) // WORKING_SIDE)  # ceiling division
+    return channel.reduce(factor) if factor > 1 else channel
 
 
 def _border(values: np.ndarray) -> np.ndarray:
