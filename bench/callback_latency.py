@@ -31,32 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "canvas"
 sys.path.insert(0, str(ROOT))
 
-from components import ids  # noqa: E402
-
-OUTPUTS = [
-    (ids.PREDICTED_DIGIT, "children"),
-    (ids.PREDICTION_DETAIL, "children"),
-    (ids.PREDICTION_DETAIL, "className"),
-    (ids.PROBABILITY_CHART, "figure"),
-    (ids.INPUT_PREVIEW, "figure"),
-    (ids.DRAWING_PAD, "children"),
-]
+from components.callbacks import dash_update_request  # noqa: E402
 
 
 def stroke_body(json_data: str) -> bytes:
     """What dash-renderer posts when the pad sends its drawing."""
-    return json.dumps(
-        {
-            "output": ".." + "...".join(f"{cid}.{prop}" for cid, prop in OUTPUTS) + "..",
-            "outputs": [{"id": cid, "property": prop} for cid, prop in OUTPUTS],
-            "inputs": [
-                {"id": ids.CANVAS, "property": "json_data", "value": json_data},
-                {"id": ids.CLEAR_BUTTON, "property": "n_clicks", "value": 0},
-            ],
-            "state": [{"id": ids.BRUSH_WIDTH, "property": "value", "value": 16}],
-            "changedPropIds": [f"{ids.CANVAS}.json_data"],
-        }
-    ).encode()
+    return json.dumps(dash_update_request(json_data)).encode()
 
 
 def payloads(pen_digits: int) -> list[tuple[str, str]]:

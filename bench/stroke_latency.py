@@ -27,20 +27,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 # The browser tests' pad driver: the same real input the tests use.
-from pad_driver import clear, draw_with_mouse, load_pen_digits, open_page, to_canvas  # noqa: E402
+from pad_driver import (  # noqa: E402
+    CHROME_FLAGS,
+    clear,
+    draw_with_mouse,
+    load_pen_digits,
+    open_page,
+    to_canvas,
+)
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1200,900",
-]
 
 WATCH = """
 window.benchAnswer = {text: null, chart: null, settled: null};
@@ -63,7 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in FLAGS:
+    for flag in CHROME_FLAGS:
         options.add_argument(flag)
     digits = load_pen_digits()[: args.digits]
     latencies, text_only, settled_all = [], [], []

@@ -70,9 +70,7 @@ def view_for_prediction(prediction) -> View:
         return empty_view()
     return View(
         headline=headline_for(prediction),
-        chart=probability_figure(
-            prediction.probabilities, prediction.digit, prediction.unsure
-        ),
+        chart=probability_figure(prediction.probabilities, prediction.digit, prediction.unsure),
         preview=preview_figure(prediction.image),
     )
 
@@ -94,16 +92,40 @@ def view_for_drawing(
     return view_for_prediction(prediction)
 
 
+# The prediction callback's outputs, in order: the View's five, then the pad
+# (swapped for a fresh canvas on clear).
+PREDICTION_OUTPUTS = (
+    (ids.PREDICTED_DIGIT, "children"),
+    (ids.PREDICTION_DETAIL, "children"),
+    (ids.PREDICTION_DETAIL, "className"),
+    (ids.PROBABILITY_CHART, "figure"),
+    (ids.INPUT_PREVIEW, "figure"),
+    (ids.DRAWING_PAD, "children"),
+)
+
+
+def dash_update_request(
+    json_data, clear_clicks: int = 0, changed: str = f"{ids.CANVAS}.json_data"
+) -> dict:
+    """The body dash-renderer posts to /_dash-update-component for the prediction
+    callback, for clients that talk to it without a browser (tests, bench/)."""
+    return {
+        "output": ".." + "...".join(f"{cid}.{prop}" for cid, prop in PREDICTION_OUTPUTS) + "..",
+        "outputs": [{"id": cid, "property": prop} for cid, prop in PREDICTION_OUTPUTS],
+        "inputs": [
+            {"id": ids.CANVAS, "property": "json_data", "value": json_data},
+            {"id": ids.CLEAR_BUTTON, "property": "n_clicks", "value": clear_clicks},
+        ],
+        "state": [{"id": ids.BRUSH_WIDTH, "property": "value", "value": drawing_pad.BRUSH_DEFAULT}],
+        "changedPropIds": [changed],
+    }
+
+
 def register_callbacks(app, classifier) -> None:
     """Attach the page's callbacks to `app` for `classifier`."""
 
     @app.callback(
-        Output(ids.PREDICTED_DIGIT, "children"),
-        Output(ids.PREDICTION_DETAIL, "children"),
-        Output(ids.PREDICTION_DETAIL, "className"),
-        Output(ids.PROBABILITY_CHART, "figure"),
-        Output(ids.INPUT_PREVIEW, "figure"),
-        Output(ids.DRAWING_PAD, "children"),
+        *(Output(component, prop) for component, prop in PREDICTION_OUTPUTS),
         Input(ids.CANVAS, "json_data"),
         Input(ids.CLEAR_BUTTON, "n_clicks"),
         State(ids.BRUSH_WIDTH, "value"),

@@ -207,29 +207,6 @@ def test_bad_canvas_payload_becomes_a_message_not_an_exception(classifier, json_
 
 # ---- through Dash's callback endpoint ----
 
-PREDICT_OUTPUTS = [
-    (ids.PREDICTED_DIGIT, "children"),
-    (ids.PREDICTION_DETAIL, "children"),
-    (ids.PREDICTION_DETAIL, "className"),
-    (ids.PROBABILITY_CHART, "figure"),
-    (ids.INPUT_PREVIEW, "figure"),
-    (ids.DRAWING_PAD, "children"),
-]
-
-
-def dash_request(json_data, clear_clicks=0, changed=f"{ids.CANVAS}.json_data") -> dict:
-    """The body dash-renderer posts when the canvas sends a drawing or clear is clicked."""
-    return {
-        "output": ".." + "...".join(f"{cid}.{prop}" for cid, prop in PREDICT_OUTPUTS) + "..",
-        "outputs": [{"id": cid, "property": prop} for cid, prop in PREDICT_OUTPUTS],
-        "inputs": [
-            {"id": ids.CANVAS, "property": "json_data", "value": json_data},
-            {"id": ids.CLEAR_BUTTON, "property": "n_clicks", "value": clear_clicks},
-        ],
-        "state": [{"id": ids.BRUSH_WIDTH, "property": "value", "value": 16}],
-        "changedPropIds": [changed],
-    }
-
 
 def post(client, body):
     return client.post("/_dash-update-component", json=body)
@@ -237,7 +214,7 @@ def post(client, body):
 
 def test_endpoint_answers_a_recorded_stroke_with_the_digit(client):
     fixture = load_fixture("seven_brush12.json")
-    response = post(client, dash_request(fixture["json_data"]))
+    response = post(client, callbacks.dash_update_request(fixture["json_data"]))
     assert response.status_code == 200
     outputs = response.get_json()["response"]
     assert outputs[ids.PREDICTED_DIGIT]["children"] == "7"
@@ -247,7 +224,7 @@ def test_endpoint_answers_a_recorded_stroke_with_the_digit(client):
 
 def test_endpoint_answers_a_broken_touch_payload_with_a_message(client):
     fixture = load_fixture("touch_broken_two.json")
-    response = post(client, dash_request(fixture["json_data"]))
+    response = post(client, callbacks.dash_update_request(fixture["json_data"]))
     assert response.status_code == 200
     outputs = response.get_json()["response"]
     assert outputs[ids.PREDICTED_DIGIT]["children"] == ""
@@ -256,7 +233,9 @@ def test_endpoint_answers_a_broken_touch_payload_with_a_message(client):
 
 def test_clear_empties_everything_and_swaps_in_a_fresh_canvas(client):
     drawn = load_fixture("five_brush24.json")["json_data"]
-    body = dash_request(drawn, clear_clicks=1, changed=f"{ids.CLEAR_BUTTON}.n_clicks")
+    body = callbacks.dash_update_request(
+        drawn, clear_clicks=1, changed=f"{ids.CLEAR_BUTTON}.n_clicks"
+    )
     response = post(client, body)
     assert response.status_code == 200
     outputs = response.get_json()["response"]

@@ -13,19 +13,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from pad_driver import CHROME_FLAGS
 from werkzeug.serving import make_server
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "browser"
-CHROME_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1200,900",
-]
 
 
 def _executable(env_name: str, default: str) -> str | None:

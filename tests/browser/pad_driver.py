@@ -8,9 +8,7 @@ W3C pointer actions for the mouse, CDP Input.dispatchTouchEvent for a finger.
 import itertools
 import json
 import math
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 from selenium.webdriver.common.actions import interaction
@@ -21,10 +19,19 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from components import ids
 from components.drawing_pad import CANVAS_SIZE
-from model import pipeline
+from model import data, pipeline
 
-REPO = Path(__file__).resolve().parents[2]
-PEN_DIGITS = Path(os.environ.get("PEN_DIGITS", REPO.parent / "shared/data/pen-digits-train.json"))
+# Headless Chromium as this project runs it everywhere (tests and bench/).
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1200,900",
+]
+
 # Where the 0..100 pen coordinates land on the pad, in canvas pixels.
 MARGIN = 70
 STEP_PX = 8
@@ -34,7 +41,7 @@ LOWER_CANVAS = f"#{ids.DRAWING_PAD} canvas.lower-canvas"
 
 
 def load_pen_digits() -> list[dict]:
-    return json.loads(PEN_DIGITS.read_text())
+    return json.loads(data.PEN_DIGITS_PATH.read_text())
 
 
 def to_canvas(strokes, size: float = CANVAS_SIZE) -> list[list[tuple[float, float]]]:
@@ -119,7 +126,8 @@ def draw_with_mouse(driver, strokes) -> None:
 
 
 def draw_with_touch(driver, strokes) -> None:
-    """One finger, through Chromium's touch input (no touch emulation: a desktop with a touch screen)."""
+    """One finger, through Chromium's touch input (no touch emulation: as on a
+    desktop with a touch screen)."""
     left, top = driver.execute_script(
         "var r = document.querySelector(arguments[0]).getBoundingClientRect();"
         "return [r.left, r.top];",
