@@ -10,10 +10,12 @@ run: $(VENV)/.serve-installed  ## set up the serving environment and start the d
 
 test: $(VENV)/.dev-installed  ## set up everything and run lint and the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 train: $(VENV)/.dev-installed  ## retrain, evaluate and export the model (about 30 minutes on 2 cores)
 	$(BIN)/python -m model.train

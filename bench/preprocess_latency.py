@@ -44,8 +44,9 @@ def scaled_payload(json_data: str, factor: float) -> str:
     for obj in data["objects"]:
         for key in ("left", "top", "width", "height"):
             obj[key] *= factor
-        obj["path"] = [[command[0]] + [value * factor for value in command[1:]]
-                       for command in obj["path"]]
+        obj["path"] = [
+            [command[0]] + [value * factor for value in command[1:]] for command in obj["path"]
+        ]
     return json.dumps(data)
 
 
@@ -92,16 +93,32 @@ def main() -> None:
     for name, record in records.items():
         if name == "touch_broken_two":
             continue  # bad input: timed by the error path below
-        cases.append((f"canvas {name} ({record['width']}px)", "canvas",
-                      lambda r=record: preprocess_canvas(r["json_data"], r["width"], r["height"]),
-                      lambda r=record: naive_canvas(r["json_data"], r["width"])))
+        cases.append(
+            (
+                f"canvas {name} ({record['width']}px)",
+                "canvas",
+                lambda r=record: preprocess_canvas(r["json_data"], r["width"], r["height"]),
+                lambda r=record: naive_canvas(r["json_data"], r["width"]),
+            )
+        )
     typical = scaled_payload(records["seven_brush12"]["json_data"], 0.7)
-    cases.append(("canvas typical 280px (seven, 2 strokes)", "canvas",
-                  lambda: preprocess_canvas(typical, 280, 280),
-                  lambda: naive_canvas(typical, 280)))
+    cases.append(
+        (
+            "canvas typical 280px (seven, 2 strokes)",
+            "canvas",
+            lambda: preprocess_canvas(typical, 280, 280),
+            lambda: naive_canvas(typical, 280),
+        )
+    )
     url = png_data_url(typical, 280, 12 * 0.7)
-    cases.append((f"image PNG data URL 280px ({len(url)} chars)", "image",
-                  lambda: preprocess_image(url), None))
+    cases.append(
+        (
+            f"image PNG data URL 280px ({len(url)} chars)",
+            "image",
+            lambda: preprocess_image(url),
+            None,
+        )
+    )
     broken = records["touch_broken_two"]["json_data"]
 
     def refuse_broken():
@@ -131,14 +148,20 @@ def main() -> None:
         target = {"canvas": TARGET_CANVAS_MS, "image": TARGET_IMAGE_MS}.get(kind)
         verdict = "" if target is None else ("  ok" if median <= target else "  OVER TARGET")
         print(f"{name:<48} {median:>10.3f} {p99:>8.3f} {naive_text:>13} {ratio_text:>7}{verdict}")
-    print(f"targets: canvas median <= {TARGET_CANVAS_MS} ms, PNG data URL median <= "
-          f"{TARGET_IMAGE_MS} ms")
+    print(
+        f"targets: canvas median <= {TARGET_CANVAS_MS} ms, PNG data URL median <= "
+        f"{TARGET_IMAGE_MS} ms"
+    )
     if naive_failure:
-        print(f"naive baseline (dash_canvas.utils.parse_jsonstring + skimage resize) does not "
-              f"run here: {naive_failure}")
+        print(
+            f"naive baseline (dash_canvas.utils.parse_jsonstring + skimage resize) does not "
+            f"run here: {naive_failure}"
+        )
     else:
-        print("naive baseline: dash_canvas.utils.parse_jsonstring + skimage resize (no "
-              "centring, no aspect handling); ratio = naive median / ours")
+        print(
+            "naive baseline: dash_canvas.utils.parse_jsonstring + skimage resize (no "
+            "centring, no aspect handling); ratio = naive median / ours"
+        )
 
 
 if __name__ == "__main__":

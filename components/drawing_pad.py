@@ -68,9 +68,7 @@ def drawing_pad(brush_width: int = BRUSH_DEFAULT) -> html.Div:
                             ),
                         ],
                     ),
-                    html.Button(
-                        "Undo", id=ids.UNDO_BUTTON, className="tool-button", n_clicks=0
-                    ),
+                    html.Button("Undo", id=ids.UNDO_BUTTON, className="tool-button", n_clicks=0),
                     html.Button(
                         "Clear",
                         id=ids.CLEAR_BUTTON,

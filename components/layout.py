@@ -48,9 +48,7 @@ def build_layout(card: dict | None = None) -> html.Div:
             html.Main(
                 className="board",
                 children=[
-                    html.Section(
-                        className="panel", children=[drawing_pad.drawing_pad()]
-                    ),
+                    html.Section(className="panel", children=[drawing_pad.drawing_pad()]),
                     html.Section(
                         className="panel results",
                         children=[

@@ -58,9 +58,7 @@ def prediction_panel(headline: Headline | None = None) -> html.Div:
         id=ids.PREDICTION_PANEL,
         className="prediction-panel",
         children=[
-            html.Div(
-                headline.digit, id=ids.PREDICTED_DIGIT, className="predicted-digit"
-            ),
+            html.Div(headline.digit, id=ids.PREDICTED_DIGIT, className="predicted-digit"),
             html.Div(
                 headline.detail,
                 id=ids.PREDICTION_DETAIL,

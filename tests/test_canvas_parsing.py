@@ -106,8 +106,17 @@ def test_background_image_object_is_not_ink():
 
 def test_line_objects_are_drawn():
     # dash-canvas's line tool stores ends relative to the line's centre (left + width / 2, ...)
-    line = {"type": "line", "x1": -50, "y1": 0, "x2": 50, "y2": 0,
-            "left": 100, "top": 200, "width": 100, "height": 0}
+    line = {
+        "type": "line",
+        "x1": -50,
+        "y1": 0,
+        "x2": 50,
+        "y2": 0,
+        "left": 100,
+        "top": 200,
+        "width": 100,
+        "height": 0,
+    }
     strokes = parse_canvas({"objects": [line]})
     np.testing.assert_allclose(strokes[0], [[100, 200], [200, 200]])
     assert preprocess_canvas({"objects": [line]}).empty is False
@@ -119,8 +128,16 @@ def test_line_objects_are_drawn():
 @pytest.mark.parametrize(
     "json_data",
     [None, "", "   ", "null", "{}", '{"objects": []}', {"objects": []}, {}],
-    ids=["none", "empty-string", "blank", "json-null", "empty-object", "no-objects", "dict",
-         "empty-dict"],
+    ids=[
+        "none",
+        "empty-string",
+        "blank",
+        "json-null",
+        "empty-object",
+        "no-objects",
+        "dict",
+        "empty-dict",
+    ],
 )
 def test_nothing_drawn_is_empty(json_data):
     assert preprocess_canvas(json_data) == Preprocessed(image=None, empty=True)
@@ -155,9 +172,15 @@ def test_non_finite_json_constants_are_refused(constant):
 
 
 @pytest.mark.parametrize(
-    "literal", ["1e999", "-1e999", "1" + "0" * 400, "-1" + "0" * 400, "1e300"],
-    ids=["overflowing-float", "negative-overflowing-float", "huge-int", "negative-huge-int",
-         "finite-but-absurd"],
+    "literal",
+    ["1e999", "-1e999", "1" + "0" * 400, "-1" + "0" * 400, "1e300"],
+    ids=[
+        "overflowing-float",
+        "negative-overflowing-float",
+        "huge-int",
+        "negative-huge-int",
+        "finite-but-absurd",
+    ],
 )
 def test_huge_numbers_in_json_text_are_refused(literal):
     payload = '{"objects": [{"type": "path", "path": [["M", %s, 10], ["L", 100, 200]]}]}'
@@ -175,9 +198,7 @@ def test_non_finite_numbers_in_a_parsed_dict_are_refused(value):
         preprocess_canvas(with_first_coordinate(value))
 
 
-@pytest.mark.parametrize(
-    "value", [True, False, "10", None, [10], {"x": 10}], ids=repr
-)
+@pytest.mark.parametrize("value", [True, False, "10", None, [10], {"x": 10}], ids=repr)
 def test_coordinates_that_are_not_numbers_are_refused(value):
     with pytest.raises(InvalidInput, match="number"):
         preprocess_canvas(with_first_coordinate(value))
@@ -207,10 +228,24 @@ def test_coordinates_that_are_not_numbers_are_refused(value):
         "[" * 100_000 + "]" * 100_000,
     ],
     ids=[
-        "broken", "truncated", "top-level-list", "top-level-string", "top-level-number",
-        "objects-dict", "objects-string", "object-number", "unsupported-type",
-        "missing-type", "path-string", "unsupported-command", "short-command", "long-command",
-        "empty-command", "command-without-letter", "null-command", "line-without-ends",
+        "broken",
+        "truncated",
+        "top-level-list",
+        "top-level-string",
+        "top-level-number",
+        "objects-dict",
+        "objects-string",
+        "object-number",
+        "unsupported-type",
+        "missing-type",
+        "path-string",
+        "unsupported-command",
+        "short-command",
+        "long-command",
+        "empty-command",
+        "command-without-letter",
+        "null-command",
+        "line-without-ends",
         "deeply-nested",
     ],
 )
@@ -219,8 +254,11 @@ def test_malformed_canvas_json_is_invalid_input(json_data):
         preprocess_canvas(json_data)
 
 
-@pytest.mark.parametrize("json_data", [42, 4.2, ["objects"], object(), b"\xff\xfe{}"],
-                         ids=["int", "float", "list", "object", "non-utf8-bytes"])
+@pytest.mark.parametrize(
+    "json_data",
+    [42, 4.2, ["objects"], object(), b"\xff\xfe{}"],
+    ids=["int", "float", "list", "object", "non-utf8-bytes"],
+)
 def test_wrong_python_types_are_invalid_input(json_data):
     with pytest.raises(InvalidInput):
         preprocess_canvas(json_data)
@@ -228,8 +266,15 @@ def test_wrong_python_types_are_invalid_input(json_data):
 
 @pytest.mark.parametrize(
     "width, height",
-    [(0, 400), (400, -1), (float("nan"), 400), (400, float("inf")), ("400", 400), (True, 400),
-     (400, 10**9)],
+    [
+        (0, 400),
+        (400, -1),
+        (float("nan"), 400),
+        (400, float("inf")),
+        ("400", 400),
+        (True, 400),
+        (400, 10**9),
+    ],
     ids=["zero", "negative", "nan", "inf", "string", "bool", "absurd"],
 )
 def test_bad_canvas_size_is_invalid_input(width, height):
@@ -269,6 +314,7 @@ def test_limits_are_far_above_what_a_person_draws():
     most_points = max(points for _, points in sizes)
     assert 20 * most_objects <= MAX_OBJECTS
     assert 20 * most_points <= MAX_POINTS
-    assert 20 * max(
-        len(load_fixture(name)["json_data"]) for name in DIGIT_FIXTURES
-    ) <= MAX_CANVAS_JSON_CHARS
+    assert (
+        20 * max(len(load_fixture(name)["json_data"]) for name in DIGIT_FIXTURES)
+        <= MAX_CANVAS_JSON_CHARS
+    )

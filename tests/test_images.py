@@ -30,8 +30,16 @@ FOUR = [[(150, 60), (95, 235), (295, 235)], [(245, 110), (238, 350)]]
 SAME_IMAGE_MAD = 0.03
 
 
-def draw_four(mode="RGB", background="white", ink="black", size=400, scale=1.0, offset=(0, 0),
-              pen=20, supersample=1):
+def draw_four(
+    mode="RGB",
+    background="white",
+    ink="black",
+    size=400,
+    scale=1.0,
+    offset=(0, 0),
+    pen=20,
+    supersample=1,
+):
     """The four drawn with a round pen; supersample > 1 gives anti-aliased edges (and, for
     RGBA, partly transparent ones) the way a browser canvas export has them."""
     big = size * supersample
@@ -40,8 +48,10 @@ def draw_four(mode="RGB", background="white", ink="black", size=400, scale=1.0, 
     factor = scale * supersample
     radius = pen * factor / 2
     for stroke in FOUR:
-        points = [((x * scale + offset[0]) * supersample, (y * scale + offset[1]) * supersample)
-                  for x, y in stroke]
+        points = [
+            ((x * scale + offset[0]) * supersample, (y * scale + offset[1]) * supersample)
+            for x, y in stroke
+        ]
         draw.line(points, fill=ink, width=round(pen * factor), joint="curve")
         for x, y in (points[0], points[-1]):
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=ink)
@@ -63,14 +73,20 @@ def data_url(data, mime="image/png"):
 def png_declaring(width, height):
     """A valid, tiny PNG whose header says it is width x height (a decompression bomb:
     its one compressed row of zeros would inflate to width * height bytes)."""
+
     def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(
-            ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grayscale
     pixels = zlib.compress(b"\x00" * (width + 1) * 16, 9)  # a few rows; the rest is missing
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +117,11 @@ VARIANTS = {
     "white-on-black-rgb": lambda: encode(draw_four("RGB", "black", "white")),
     "red-on-transparent-rgba": lambda: encode(draw_four("RGBA", (0, 0, 0, 0), (255, 0, 0, 255))),
     "canvas-export-antialiased-rgba": lambda: encode(
-        draw_four("RGBA", (0, 0, 0, 0), (0, 0, 0, 255), supersample=4)),
+        draw_four("RGBA", (0, 0, 0, 0), (0, 0, 0, 255), supersample=4)
+    ),
     "grayscale-alpha": lambda: encode(draw_four("LA", (0, 0), (0, 255))),
     "palette": lambda: encode(draw_four().convert("P", palette=Image.Palette.ADAPTIVE)),
-    "palette-with-transparency": lambda: encode(
-        draw_four("P", 0, 1), transparency=0),
+    "palette-with-transparency": lambda: encode(draw_four("P", 0, 1), transparency=0),
     "jpeg": lambda: encode(draw_four(), "JPEG", quality=75),
     "jpeg-light-on-dark": lambda: encode(draw_four("RGB", "black", "white"), "JPEG", quality=75),
     "blue-on-cream": lambda: encode(draw_four("RGB", (250, 245, 215), (30, 40, 160))),
@@ -196,8 +212,14 @@ def test_a_decompression_bomb_is_refused_before_its_pixels_are_allocated():
         "print((after - before) // 1024)\n"
     )
     bomb = png_declaring(20_000, 20_000).hex()
-    done = subprocess.run([sys.executable, "-c", script, bomb], capture_output=True, text=True,
-                          timeout=60, check=True, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", script, bomb],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=PROJECT_ROOT,
+    )
     grown_mib = int(done.stdout.strip())
     assert grown_mib < 20, f"refusing the bomb grew the process by {grown_mib} MiB"
 
@@ -207,8 +229,9 @@ def test_an_image_just_over_the_pixel_limit_is_too_large_and_one_at_it_is_read()
     with pytest.raises(InputTooLarge):
         preprocess_image(png_declaring(side + 1, side))
     at_limit = Image.new("L", (side, side), 255)
-    ImageDraw.Draw(at_limit).line([(side // 4, side // 4), (side // 2, 3 * side // 4)], fill=0,
-                                  width=side // 40)
+    ImageDraw.Draw(at_limit).line(
+        [(side // 4, side // 4), (side // 2, 3 * side // 4)], fill=0, width=side // 40
+    )
     assert preprocess_image(encode(at_limit)).empty is False
 
 
@@ -236,8 +259,18 @@ def good_png():
         lambda png: b'{"objects": []}',
         lambda png: encode(draw_four(), "JPEG")[:600],
     ],
-    ids=["half", "header-only", "signature-only", "corrupt-data", "empty",
-         "random", "fake-gif", "svg", "json", "truncated-jpeg"],
+    ids=[
+        "half",
+        "header-only",
+        "signature-only",
+        "corrupt-data",
+        "empty",
+        "random",
+        "fake-gif",
+        "svg",
+        "json",
+        "truncated-jpeg",
+    ],
 )
 def test_bytes_that_are_not_a_readable_image_are_invalid_input(make, good_png):
     with pytest.raises(InvalidInput) as caught:
@@ -262,16 +295,29 @@ def test_bytes_that_are_not_a_readable_image_are_invalid_input(make, good_png):
         + base64.b64encode(b"<svg xmlns='http://www.w3.org/2000/svg'/>").decode(),
         "data:image/png;base64," + base64.b64encode(b"not png bytes").decode(),
     ],
-    ids=["bad-base64", "data-after-padding", "bad-padding", "text", "json", "not-base64",
-         "no-type", "empty-payload", "plain-text", "empty-string", "svg", "not-png-bytes"],
+    ids=[
+        "bad-base64",
+        "data-after-padding",
+        "bad-padding",
+        "text",
+        "json",
+        "not-base64",
+        "no-type",
+        "empty-payload",
+        "plain-text",
+        "empty-string",
+        "svg",
+        "not-png-bytes",
+    ],
 )
 def test_data_urls_that_are_not_images_are_invalid_input(text):
     with pytest.raises(InvalidInput):
         preprocess_image(text)
 
 
-@pytest.mark.parametrize("value", [None, 42, 4.2, ["data:image/png;base64,"], {"image": ""}],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "value", [None, 42, 4.2, ["data:image/png;base64,"], {"image": ""}], ids=repr
+)
 def test_wrong_python_types_are_invalid_input(value):
     with pytest.raises(InvalidInput):
         preprocess_image(value)

@@ -62,8 +62,9 @@ def test_pen_digits_read_correctly_through_the_serving_path(pen_sample, classifi
     images, labels = pen_sample
     predicted = classifier.predict_batch(images).argmax(axis=1)
     accuracy = float((predicted == labels).mean())
-    wrong = {int(label): int(((predicted != labels) & (labels == label)).sum())
-             for label in range(10)}
+    wrong = {
+        int(label): int(((predicted != labels) & (labels == label)).sum()) for label in range(10)
+    }
     assert accuracy >= PEN_MIN_ACCURACY, f"accuracy {accuracy:.3f}; errors per digit {wrong}"
 
 

@@ -113,8 +113,9 @@ def fabric_object(draw):
     return obj
 
 
-fabric_payload = st.builds(lambda objects: {"objects": objects},
-                           st.lists(fabric_object(), max_size=8))
+fabric_payload = st.builds(
+    lambda objects: {"objects": objects}, st.lists(fabric_object(), max_size=8)
+)
 canvas_size = st.one_of(st.none(), st.floats(1, 2000), st.just(400), any_number)
 
 
@@ -123,10 +124,13 @@ def pen_drawing(draw):
     """What a person could draw: 1-5 strokes of 1-30 finite points on a canvas of any size."""
     side = draw(st.floats(min_value=20, max_value=4000))
     coordinate = st.floats(min_value=0, max_value=side, allow_nan=False)
-    strokes = draw(st.lists(
-        st.lists(st.tuples(coordinate, coordinate), min_size=1, max_size=30),
-        min_size=1, max_size=5,
-    ))
+    strokes = draw(
+        st.lists(
+            st.lists(st.tuples(coordinate, coordinate), min_size=1, max_size=30),
+            min_size=1,
+            max_size=5,
+        )
+    )
     return side, [np.asarray(stroke, dtype=np.float64) for stroke in strokes]
 
 
@@ -164,14 +168,18 @@ def sketch_image_bytes(draw):
     mode = draw(st.sampled_from(["L", "RGB", "RGBA", "LA"]))
     channels = {"L": 1, "RGB": 3, "RGBA": 4, "LA": 2}[mode]
     colour = st.tuples(*[st.integers(0, 255)] * channels).map(
-        lambda values: values[0] if len(values) == 1 else values)
+        lambda values: values[0] if len(values) == 1 else values
+    )
     image = Image.new(mode, (size, size), draw(colour))
     pen = ImageDraw.Draw(image)
     point = st.tuples(st.integers(-10, size + 10), st.integers(-10, size + 10))
     ink = draw(colour)
     for _ in range(draw(st.integers(0, 4))):
-        pen.line(draw(st.lists(point, min_size=2, max_size=6)), fill=ink,
-                 width=draw(st.integers(1, max(1, size // 8))))
+        pen.line(
+            draw(st.lists(point, min_size=2, max_size=6)),
+            fill=ink,
+            width=draw(st.integers(1, max(1, size // 8))),
+        )
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()

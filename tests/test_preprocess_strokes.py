@@ -90,10 +90,24 @@ def test_recorded_drawing_is_framed_like_mnist(name):
 @pytest.mark.parametrize("name", DIGIT_FIXTURES)
 @pytest.mark.parametrize(
     "scale, dx, dy, brush",
-    [(1, 0.37, 0.61, 12), (1, 123.4, 77.7, 12), (0.5, 0, 0, 3), (0.7, 13.3, -7.1, 40),
-     (2.0, 5, 5, 1), (0.3, 190, 10, 2), (3.5, -100, -250, 60)],
-    ids=["subpixel-shift", "shifted", "half-size", "smaller-thick-brush", "double-thin-brush",
-         "tiny-in-corner", "huge-off-canvas"],
+    [
+        (1, 0.37, 0.61, 12),
+        (1, 123.4, 77.7, 12),
+        (0.5, 0, 0, 3),
+        (0.7, 13.3, -7.1, 40),
+        (2.0, 5, 5, 1),
+        (0.3, 190, 10, 2),
+        (3.5, -100, -250, 60),
+    ],
+    ids=[
+        "subpixel-shift",
+        "shifted",
+        "half-size",
+        "smaller-thick-brush",
+        "double-thin-brush",
+        "tiny-in-corner",
+        "huge-off-canvas",
+    ],
 )
 def test_same_drawing_anywhere_any_size_any_brush_gives_the_same_image(name, scale, dx, dy, brush):
     json_data = recorded(name)["json_data"]
@@ -103,8 +117,9 @@ def test_same_drawing_anywhere_any_size_any_brush_gives_the_same_image(name, sca
 
 
 def test_recorded_brushes_from_5_to_24_give_the_same_stroke_thickness():
-    widths = [thickness(preprocess_canvas(recorded(name)["json_data"]).image)
-              for name in DIGIT_FIXTURES]
+    widths = [
+        thickness(preprocess_canvas(recorded(name)["json_data"]).image) for name in DIGIT_FIXTURES
+    ]
     assert max(widths) / min(widths) < 1.2, widths
 
 
@@ -163,8 +178,10 @@ def test_strokes_keep_their_order_and_gaps():
     "strokes",
     [
         [[[0.0, 0.0], [100.0, 0.0]], [[50.0, 300.0]]],
-        [[[0.0, 0.0], [300.0, 0.0], [0.0, 8.0], [300.0, 8.0], [0.0, 16.0], [300.0, 16.0]],
-         [[150.0, 300.0]]],
+        [
+            [[0.0, 0.0], [300.0, 0.0], [0.0, 8.0], [300.0, 8.0], [0.0, 16.0], [300.0, 16.0]],
+            [[150.0, 300.0]],
+        ],
     ],
     ids=["dash-and-far-dot", "heavy-scribble-and-far-dot"],
 )
