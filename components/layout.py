@@ -19,8 +19,8 @@ def model_note(card: dict) -> str:
     if isinstance(mnist, (int, float)):
         parts.append(f"{mnist:.1%} on the MNIST test set")
     if isinstance(pen, (int, float)):
-        parts.append(f"{pen:.1%} on pen-written digits")
-    base = "A small convolutional network trained on MNIST"
+        parts.append(f"{pen:.1%} on pen-written digits it never saw")
+    base = "A small convolutional network trained on MNIST and pen-written digits"
     return f"{base}: {', '.join(parts)}." if parts else f"{base}."
 
 

@@ -10,29 +10,39 @@ from model.inference import DigitClassifier
 pytestmark = pytest.mark.slow
 
 
-def test_one_short_epoch_trains_evaluates_and_exports_a_working_model(
-    tmp_path, mnist_path, pen_digits_path, mnist_fixture
-):
-    from model import train  # imports TensorFlow: only this test needs it
+def _train(out_dir, mnist_path, pen_digits_path):
+    from model import train  # imports TensorFlow: only these tests need it
 
-    card = train.train(
-        train.parse_args(
-            [
-                "--epochs", "1", "--limit", "1500", "--out-dir", str(tmp_path),
-                "--mnist", str(mnist_path), "--pen", str(pen_digits_path),
-            ]
-        )
-    )  # fmt: skip
-    written = json.loads((tmp_path / "model_card.json").read_text())
-    assert written == json.loads(json.dumps(card))
-    classifier = DigitClassifier.from_files(
-        tmp_path / "digit_cnn.tflite", tmp_path / "model_card.json"
-    )
+    args = ["--epochs", "1", "--limit", "1500", "--out-dir", str(out_dir)]
+    args += ["--mnist", str(mnist_path), "--pen", str(pen_digits_path)]
+    train.train(train.parse_args(args))
+    return DigitClassifier.from_files(out_dir / "digit_cnn.tflite", out_dir / "model_card.json")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, mnist_path, pen_digits_path):
+    out_dir = tmp_path_factory.mktemp("trained")
+    return out_dir, _train(out_dir, mnist_path, pen_digits_path)
+
+
+def test_one_short_epoch_trains_evaluates_and_exports_a_working_model(trained, mnist_fixture):
+    out_dir, classifier = trained
+    card = json.loads((out_dir / "model_card.json").read_text())
     images, _ = mnist_fixture
     probabilities = classifier.predict_batch(images)
     assert probabilities.shape == (len(images), 10)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
-    assert written["training"]["mnist_train_digits"] == 1500
-    assert written["mnist_test"]["count"] == 10_000
-    assert written["litert_vs_keras"]["same_argmax"]
-    assert written["litert_vs_keras"]["max_abs_probability_difference"] <= 1e-4
+    assert card["training"]["mnist_train_digits"] == 1500
+    assert card["mnist_test"]["count"] == 10_000
+    assert np.array(card["mnist_test"]["confusion_matrix"]).shape == (10, 10)
+    assert card["litert_vs_keras"]["same_argmax"]
+    assert card["litert_vs_keras"]["max_abs_probability_difference"] <= 1e-4
+
+
+def test_the_same_seed_trains_the_same_model(
+    trained, tmp_path, mnist_path, pen_digits_path, mnist_fixture
+):
+    _, first = trained
+    second = _train(tmp_path, mnist_path, pen_digits_path)
+    images, _ = mnist_fixture
+    np.testing.assert_array_equal(first.predict_batch(images), second.predict_batch(images))
