@@ -16,7 +16,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from model import augment, data, export, rasterize
+from model import data, export, rasterize
+from model import train_augment as augment
 from model.contract import BOX_SIZE, IMAGE_SIZE, INPUT_SHAPE
 from model.evaluate import accuracy_report
 from model.hashing import sha256_of
@@ -24,7 +25,7 @@ from model.inference import DigitClassifier
 from model.network import build_model
 
 SEED = 1234
-EPOCHS = 11
+EPOCHS = 12
 BATCH_SIZE = 128
 PEAK_LEARNING_RATE = 3e-3
 WARMUP_EPOCHS = 1

@@ -11,12 +11,12 @@ import tensorflow as tf
 
 from model.contract import IMAGE_SIZE
 
-MAX_ROTATION_DEGREES = 12.0
-SCALE_RANGE = (0.85, 1.12)
-MAX_SHEAR = 0.25
+MAX_ROTATION_DEGREES = 10.0
+SCALE_RANGE = (0.9, 1.1)
+MAX_SHEAR = 0.15
 MAX_SHIFT_PIXELS = 2.0
-THICKEN_PROBABILITY = 0.25
-THIN_PROBABILITY = 0.2
+THICKEN_PROBABILITY = 0.2
+THIN_PROBABILITY = 0.15
 
 
 def augment_batch(images: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
