@@ -11,18 +11,16 @@ import numpy as np
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
     """(row, column) of the image's centre of mass, in pixel-index coordinates."""
-    mass = image.sum()
-    rows = image.sum(axis=1) @ np.arange(image.shape[0]) / mass
-    cols = image.sum(axis=0) @ np.arange(image.shape[1]) / mass
-    return float(rows), float(cols)
+    return _centre(image.sum(axis=1), image.sum(axis=0))
 
 
 def fit_factor(image: np.ndarray, target: float, size: int, margin: float) -> float:
     """The scale (<= 1) at which the ink, moved so its centre of mass is at
     `target` in a size x size frame, stays `margin` pixels clear of its edges."""
     factor = 1.0
-    for axis, com in zip((1, 0), centre_of_mass(image), strict=True):
-        inked = np.flatnonzero(image.any(axis=axis))
+    profiles = image.sum(axis=1), image.sum(axis=0)  # rows, columns: ink is never negative
+    for profile, com in zip(profiles, _centre(*profiles), strict=True):
+        inked = np.flatnonzero(profile)
         before, after = com - inked[0], inked[-1] - com
         room_before, room_after = target - margin, size - 1 - margin - target
         if before > room_before:
@@ -30,3 +28,8 @@ def fit_factor(image: np.ndarray, target: float, size: int, margin: float) -> fl
         if after > room_after:
             factor = min(factor, room_after / after)
     return factor
+
+
+def _centre(rows: np.ndarray, cols: np.ndarray) -> tuple[float, float]:
+    mass = rows.sum()
+    return float(rows @ np.arange(len(rows)) / mass), float(cols @ np.arange(len(cols)) / mass)

@@ -13,7 +13,7 @@ import io
 import warnings
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageChops, UnidentifiedImageError
 
 from model.errors import InputTooLarge, InvalidInput
 
@@ -78,18 +78,18 @@ def open_image(data: bytes) -> Image.Image:
 
 def ink_map(image: Image.Image) -> np.ndarray:
     """Where the ink is, in [0, 1], whatever the mode, polarity or transparency."""
-    # Pillow does the per-pixel colour work in C; NumPy sees one uint8 channel.
+    # Pillow does the per-pixel work in C on one byte a pixel; NumPy sees the result.
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
-        alpha = np.asarray(_working_size(rgba.getchannel("A")))
-        if _border(alpha).mean() < 128:  # a transparent background: ink is what is opaque
-            return _contrast(alpha, background=0.0)
+        alpha = _working_size(rgba.getchannel("A"))
+        if _border(np.asarray(alpha)).mean() < 128:  # transparent background: ink is opaque
+            return _contrast(alpha, background=0)
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        luminance = np.asarray(_working_size(Image.alpha_composite(white, rgba).convert("L")))
+        luminance = _working_size(Image.alpha_composite(white, rgba).convert("L"))
     else:
         # ITU-R 601 luma, as for MNIST's scans.
-        luminance = np.asarray(_working_size(image.convert("L")))
-    return _contrast(luminance, background=float(np.median(_border(luminance))))
+        luminance = _working_size(image.convert("L"))
+    return _contrast(luminance, background=int(np.median(_border(np.asarray(luminance)))))
 
 
 def _working_size(channel: Image.Image) -> Image.Image:
@@ -101,12 +101,15 @@ def _border(values: np.ndarray) -> np.ndarray:
     return np.concatenate([values[0], values[-1], values[1:-1, 0], values[1:-1, -1]])
 
 
-def _contrast(values: np.ndarray, background: float) -> np.ndarray:
-    """Distance from the background (0..255 values), stretched so the strongest ink is 1."""
-    ink = np.abs(values.astype(np.float32) - np.float32(background))
-    peak = float(ink.max())
+def _contrast(channel: Image.Image, background: int) -> np.ndarray:
+    """Distance from the background level, stretched so the strongest ink is 1;
+    what is fainter than MIN_CONTRAST of it is noise and becomes 0."""
+    if background:
+        channel = ImageChops.difference(channel, Image.new("L", channel.size, background))
+    peak = channel.getextrema()[1]
     if peak < MIN_CONTRAST * 255:
-        return np.zeros_like(ink)
-    ink /= peak
-    ink[ink < MIN_CONTRAST] = 0.0
-    return ink
+        return np.zeros((channel.height, channel.width), dtype=np.float32)
+    # One lookup table for all 256 levels does the stretch and the noise floor.
+    levels = np.arange(256, dtype=np.float32) / peak
+    levels[levels < MIN_CONTRAST] = 0.0
+    return levels[np.asarray(channel)]

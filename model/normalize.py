@@ -45,7 +45,8 @@ def _resize(crop: np.ndarray, scale: float) -> np.ndarray:
     """The crop scaled by `scale`, anti-aliased, padded by 2 zero pixels all round."""
     height, width = crop.shape
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    # Pillow's resize filters its input when shrinking, which is the anti-aliasing.
+    # Pillow's resize filters its input when shrinking, which is the anti-aliasing;
+    # a large crop is first box-averaged to within twice the size (reducing_gap).
     box = Image.fromarray(crop.astype(np.float32, copy=False), mode="F")
-    box = box.resize(size, Image.Resampling.LANCZOS)
+    box = box.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
     return np.pad(np.clip(np.asarray(box), 0.0, 1.0), 2)  # bilinear edges blend with zeros

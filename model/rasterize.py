@@ -60,7 +60,7 @@ def render_strokes(strokes: list[np.ndarray]) -> np.ndarray:
     centred = Image.new("L", hi_res.size, 0)
     centred.paste(hi_res, (round(target - cols), round(target - rows)))  # paste clips
     # Averaging each SUPERSAMPLE x SUPERSAMPLE block is the anti-aliasing.
-    return np.asarray(centred.reduce(SUPERSAMPLE), dtype=np.float32) / 255.0
+    return np.asarray(centred.reduce(SUPERSAMPLE)).astype(np.float32) / 255.0
 
 
 def _draw(strokes, placement, size) -> Image.Image:
