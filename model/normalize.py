@@ -10,7 +10,7 @@ fitted to INK_SPAN (19) pixels so that shift keeps it inside 20x20.
 import numpy as np
 from PIL import Image
 
-from model.centring import centre_of_mass, fit_factor
+from model.centring import centre_of_mass, fit_to_frame
 from model.contract import IMAGE_SIZE
 from model.rasterize import CENTRE, INK_SPAN
 
@@ -26,10 +26,10 @@ def normalize_ink(ink: np.ndarray) -> np.ndarray:
         return np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
     # A lopsided digit would reach past the frame once centred: shrink it first.
     # The sub-pixel shift spreads ink by up to a pixel: keep one pixel of margin.
-    factor = fit_factor(boxed, CENTRE, IMAGE_SIZE, margin=1)
+    factor, (com_y, com_x) = fit_to_frame(boxed, CENTRE, IMAGE_SIZE, margin=1)
     if factor < 1.0:
         boxed = _resize(crop, scale * factor * 0.98)
-    com_y, com_x = centre_of_mass(boxed)
+        com_y, com_x = centre_of_mass(boxed)
     # Inverse affine map: output (x, y) samples the box at (x - dx, y - dy).
     dx, dy = CENTRE - com_x, CENTRE - com_y
     placed = Image.fromarray(boxed, mode="F").transform(

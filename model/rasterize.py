@@ -12,7 +12,7 @@ the model sees: only the shape of the strokes does.
 import numpy as np
 from PIL import Image, ImageDraw
 
-from model.centring import centre_of_mass, fit_factor
+from model.centring import fit_to_frame
 from model.contract import BOX_SIZE, IMAGE_SIZE
 
 # Calibrated so rendered strokes have MNIST's median thickness (ink mass per
@@ -49,47 +49,73 @@ def render_strokes(strokes: list[np.ndarray]) -> np.ndarray:
     # A lopsided drawing would reach past the frame once centred: draw it smaller.
     # The pen keeps its width, so one shrink can fall short; a few always do.
     for _ in range(MAX_REFITS):
-        hi_res = _draw(strokes, (low, scale), size)
-        ink = np.asarray(hi_res)
+        path, ends = _resample(strokes, RESAMPLE_STEP * SUPERSAMPLE / scale)  # canvas units
+        hi_res = _draw((path - low) * scale, ends, size)
         # One output pixel of margin, plus half a hi-res pixel of rounding in the shift.
-        factor = fit_factor(ink, target, size, margin=SUPERSAMPLE + 0.5)
+        factor, (row, col) = fit_to_frame(
+            np.asarray(hi_res), target, size, margin=SUPERSAMPLE + 0.5
+        )
         if factor >= 1.0:
             break
         scale *= factor * 0.98
-    rows, cols = centre_of_mass(ink)
-    centred = Image.new("L", hi_res.size, 0)
-    centred.paste(hi_res, (round(target - cols), round(target - rows)))  # paste clips
+    # Moving the centre of mass onto the target: a crop reaching past the edges reads 0.
+    left, top = round(col - target), round(row - target)
+    centred = hi_res.crop((left, top, left + size, top + size))
     # Averaging each SUPERSAMPLE x SUPERSAMPLE block is the anti-aliasing.
-    return np.asarray(centred.reduce(SUPERSAMPLE)).astype(np.float32) / 255.0
+    return np.asarray(centred.reduce(SUPERSAMPLE), dtype=np.float32) / 255.0
 
 
-def _draw(strokes, placement, size) -> Image.Image:
-    """Strokes drawn with the pen at the frame's top-left corner, hi-res, 0..255."""
-    low, scale = placement
+def _draw(xy: np.ndarray, ends: list[int], size: int) -> Image.Image:
+    """Points (hi-res units from the ink's top-left corner) drawn as strokes ending
+    at the indices `ends`, with the round pen, hi-res, 0..255."""
     pen = PEN_WIDTH * SUPERSAMPLE
     radius = pen / 2
     # Pillow's ellipse covers its bounding box inclusively, one pixel more than its width.
     dot = radius - 0.5
+    xy = xy + radius
     canvas = Image.new("L", (size, size), 0)
     draw = ImageDraw.Draw(canvas)
-    for stroke in strokes:
-        xy = _resample((stroke - low) * scale + radius, RESAMPLE_STEP * SUPERSAMPLE)
-        if len(xy) > 1:
-            draw.line(xy.ravel().tolist(), fill=255, width=max(1, round(pen)))
-        for x, y in xy.tolist():  # round caps and joins: a pen-sized dot at every vertex
-            draw.ellipse((x - dot, y - dot, x + dot, y + dot), fill=255)
+    flat = xy.ravel().tolist()
+    start = 0
+    for end in ends:
+        if end - start > 1:
+            draw.line(flat[2 * start : 2 * end], fill=255, width=max(1, round(pen)))
+        start = end
+    # Round caps and joins: a pen-sized dot at every point. ImageDraw.ellipse
+    # resolves its colour on every call; a drawing has hundreds of dots, so they
+    # go straight to the C drawing object behind it, with the same arguments
+    # ImageDraw.ellipse(xy, fill=255) passes (a test compares the two).
+    dot_ink = draw.draw.draw_ink(255)
+    draw_dot = draw.draw.draw_ellipse
+    for box in np.concatenate([xy - dot, xy + dot], axis=1).tolist():
+        draw_dot(box, dot_ink, 1)
     return canvas
 
 
-def _resample(xy: np.ndarray, step: float) -> np.ndarray:
-    """Points evenly spaced `step` apart along the polyline (ends kept), vectorised.
+def _resample(strokes: list[np.ndarray], step: float) -> tuple[np.ndarray, list[int]]:
+    """Every stroke resampled to points evenly spaced at most `step` apart along
+    it (its ends kept), all strokes in one vectorised pass: (points, the index
+    one past each stroke's last point).
 
-    A canvas stroke has a point every few screen pixels, hundreds of them once
-    scaled into 20 pixels; drawing cost follows the point count, and points far
-    closer than a pixel add nothing to the image."""
-    lengths = np.hypot(*np.diff(xy, axis=0).T)
-    along = np.concatenate([[0.0], np.cumsum(lengths)])
-    if len(xy) < 2 or along[-1] <= step:
-        return xy[[0, -1]] if len(xy) > 1 else xy
-    at = np.linspace(0.0, along[-1], int(np.ceil(along[-1] / step)) + 1)
-    return np.stack([np.interp(at, along, xy[:, 0]), np.interp(at, along, xy[:, 1])], axis=1)
+    A canvas stroke has a point every few screen pixels; drawing cost follows
+    the point count, and points far closer than a pixel add nothing. The points
+    travel as complex numbers so one interpolation moves both coordinates, and
+    the strokes as one path whose pieces are joined by unit-length jumps that
+    no sample falls inside."""
+    counts = np.array([len(stroke) for stroke in strokes])
+    path = np.concatenate(strokes, dtype=np.float64).view(np.complex128).ravel()
+    pieces = np.abs(np.diff(path))
+    firsts = np.cumsum(counts)[:-1]  # where each stroke after the first starts
+    pieces[firsts - 1] = 1.0
+    along = np.zeros(len(path))
+    np.cumsum(pieces, out=along[1:])
+    begins = along[np.concatenate([[0], firsts])]
+    lengths = along[np.concatenate([firsts, [len(path)]]) - 1] - begins
+    intervals = np.ceil(lengths / step).astype(np.intp)  # 0 for a single point
+    samples = intervals + 1
+    stroke_of = np.repeat(np.arange(len(strokes)), samples)
+    position = np.arange(samples.sum()) - np.repeat(np.cumsum(samples) - samples, samples)
+    fraction = position / np.maximum(intervals, 1)[stroke_of]
+    at = begins[stroke_of] + lengths[stroke_of] * fraction
+    resampled = np.interp(at, along, path).view(np.float64).reshape(-1, 2)
+    return resampled, np.cumsum(samples).tolist()

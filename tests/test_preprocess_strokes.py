@@ -5,8 +5,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 from skimage.morphology import skeletonize
 
+from model import rasterize
 from model.contract import BOX_SIZE, IMAGE_SIZE
 from model.preprocess import preprocess_canvas, preprocess_strokes
 from model.rasterize import CENTRE
@@ -193,3 +195,21 @@ def test_a_lopsided_drawing_is_shrunk_to_fit_not_cut_off(strokes):
     border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
     assert border.max() == 0, "ink was cut off at the frame's edge"
     assert ink_box(image)[0] >= 10, "the far dot is missing"
+
+
+def test_the_rasterizer_s_dots_are_pillow_s_public_ellipses():
+    """The rasterizer draws its round caps and joins through the C object behind
+    ImageDraw, skipping ImageDraw.ellipse's per-call colour lookup; that must give
+    the very pixels the public call gives, for any sub-pixel position."""
+    rng = np.random.default_rng(7)
+    dot = rasterize.PEN_WIDTH * rasterize.SUPERSAMPLE / 2 - 0.5
+    centres = rng.uniform(10, 150, size=(200, 2))
+    boxes = np.concatenate([centres - dot, centres + dot], axis=1).tolist()
+    public, direct = (Image.new("L", (168, 168), 0) for _ in range(2))
+    public_draw, direct_draw = ImageDraw.Draw(public), ImageDraw.Draw(direct)
+    ink = direct_draw.draw.draw_ink(255)
+    for box in boxes:
+        public_draw.ellipse(box, fill=255)
+        direct_draw.draw.draw_ellipse(box, ink, 1)
+    assert np.asarray(public).any()
+    assert np.array_equal(np.asarray(public), np.asarray(direct))
