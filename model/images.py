@@ -1,10 +1,11 @@
 """Reading drawings sent as images: data URL or bytes in, an ink map out.
 
-An ink map is a float32 (height, width) array in [0, 1], 1 where there is ink.
-Whether ink is dark on light or light on dark is decided from the image's
-border (the background), never assumed; a transparent canvas export is read by
-its alpha channel. Undecodable input and images beyond MAX_IMAGE_PIXELS
-(decompression bombs) raise `InvalidInput` / `InputTooLarge`.
+An ink map is a float32 (height, width) array in [0, 1], 1 where there is ink,
+cropped to the ink's bounding box. Whether ink is dark on light or light on
+dark is decided from the image's border (the background), never assumed; a
+transparent canvas export is read by its alpha channel. Undecodable input and
+images beyond MAX_IMAGE_PIXELS (decompression bombs) raise `InvalidInput` /
+`InputTooLarge`.
 """
 
 import base64
@@ -77,19 +78,20 @@ def open_image(data: bytes) -> Image.Image:
 
 
 def ink_map(image: Image.Image) -> np.ndarray:
-    """Where the ink is, in [0, 1], whatever the mode, polarity or transparency."""
-    # Pillow does the per-pixel work in C on one byte a pixel; NumPy sees the result.
+    """Where the ink is, in [0, 1], whatever the mode, polarity or transparency,
+    cropped to the ink's bounding box ((0, 0) when there is no ink)."""
+    # Pillow does the per-pixel work in C on one byte a pixel; NumPy sees only the crop.
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         alpha = _working_size(rgba.getchannel("A"))
-        if _border(np.asarray(alpha)).mean() < 128:  # transparent background: ink is opaque
+        if _border(alpha).mean() < 128:  # transparent background: ink is opaque
             return _contrast(alpha, background=0)
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         luminance = _working_size(Image.alpha_composite(white, rgba).convert("L"))
     else:
         # ITU-R 601 luma, as for MNIST's scans.
         luminance = _working_size(image.convert("L"))
-    return _contrast(luminance, background=int(np.median(_border(np.asarray(luminance)))))
+    return _contrast(luminance, background=int(np.median(_border(luminance))))
 
 
 def _working_size(channel: Image.Image) -> Image.Image:
@@ -97,7 +99,8 @@ def _working_size(channel: Image.Image) -> Image.Image:
     return channel.reduce(factor) if factor > 1 else channel
 
 
-def _border(values: np.ndarray) -> np.ndarray:
+def _border(channel: Image.Image) -> np.ndarray:
+    values = np.asarray(channel)
     return np.concatenate([values[0], values[-1], values[1:-1, 0], values[1:-1, -1]])
 
 
@@ -108,8 +111,10 @@ def _contrast(channel: Image.Image, background: int) -> np.ndarray:
         channel = ImageChops.difference(channel, Image.new("L", channel.size, background))
     peak = channel.getextrema()[1]
     if peak < MIN_CONTRAST * 255:
-        return np.zeros((channel.height, channel.width), dtype=np.float32)
-    # One lookup table for all 256 levels does the stretch and the noise floor.
-    levels = np.arange(256, dtype=np.float32) / peak
-    levels[levels < MIN_CONTRAST] = 0.0
-    return levels[np.asarray(channel)]
+        return np.zeros((0, 0), dtype=np.float32)
+    # The noise floor as a lookup table, in Pillow, so that the bounding box is
+    # the ink's; only that crop is stretched in floats.
+    levels = np.arange(256, dtype=np.float32)
+    kept = np.where(levels / peak >= MIN_CONTRAST, np.arange(256), 0)
+    ink = channel.point(kept.tolist())
+    return np.asarray(ink.crop(ink.getbbox()), dtype=np.float32) / np.float32(peak)

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 
 from model.contract import BOX_SIZE, IMAGE_SIZE
 from model.errors import InputTooLarge, InvalidInput
+from model.images import ink_map
 from model.preprocess import (
     MAX_DATA_URL_CHARS,
     MAX_IMAGE_PIXELS,
@@ -335,3 +336,16 @@ def test_a_heavy_blob_with_a_faint_tail_is_shrunk_to_fit_not_cut_off():
     assert abs(row - CENTRE) <= 0.5 and abs(col - CENTRE) <= 0.5
     border = np.concatenate([result[0], result[-1], result[:, 0], result[:, -1]])
     assert border.max() == 0, "the tail was cut off at the frame's edge"
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA-transparent"])
+def test_the_ink_map_is_the_ink_s_bounding_box(mode):
+    if mode == "RGB":
+        image = Image.new("RGB", (280, 280), "white")
+        ImageDraw.Draw(image).rectangle((40, 100, 79, 129), fill="black")
+    else:
+        image = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
+        ImageDraw.Draw(image).rectangle((40, 100, 79, 129), fill=(0, 0, 0, 255))
+    ink = ink_map(image)
+    assert ink.shape == (30, 40)
+    assert ink.dtype == np.float32 and ink.min() == 1.0
