@@ -18,7 +18,7 @@ def _conv(x, filters, kernel, strides=1, padding="valid"):
     return layers.ReLU()(x)
 
 
-def build_model(dropout: float = 0.3) -> keras.Model:
+def build_model(dropout: float = 0.2) -> keras.Model:
     inputs = keras.Input(shape=INPUT_SHAPE, name="image")
     x = _conv(inputs, 32, 3)  # 26x26
     x = _conv(x, 32, 3)  # 24x24

@@ -11,12 +11,12 @@ import tensorflow as tf
 
 from model.contract import IMAGE_SIZE
 
-MAX_ROTATION_DEGREES = 10.0
-SCALE_RANGE = (0.9, 1.1)
-MAX_SHEAR = 0.15
+MAX_ROTATION_DEGREES = 8.0
+SCALE_RANGE = (0.92, 1.08)
+MAX_SHEAR = 0.12
 MAX_SHIFT_PIXELS = 2.0
-THICKEN_PROBABILITY = 0.2
-THIN_PROBABILITY = 0.15
+THICKEN_PROBABILITY = 0.15
+THIN_PROBABILITY = 0.1
 
 
 def augment_batch(images: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
