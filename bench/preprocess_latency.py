@@ -39,13 +39,15 @@ TARGET_IMAGE_MS = 2.0
 
 
 def scaled_payload(json_data: str, factor: float) -> str:
-    """The same drawing on a canvas `factor` times the size (every coordinate scaled)."""
+    """The same drawing on a canvas `factor` times the size (every coordinate scaled,
+    then rounded to the 3 decimals fabric.js writes, as in the recorded payloads)."""
     data = json.loads(json_data)
     for obj in data["objects"]:
         for key in ("left", "top", "width", "height"):
-            obj[key] *= factor
+            obj[key] = round(obj[key] * factor, 3)
         obj["path"] = [
-            [command[0]] + [value * factor for value in command[1:]] for command in obj["path"]
+            [command[0]] + [round(value * factor, 3) for value in command[1:]]
+            for command in obj["path"]
         ]
     return json.dumps(data)
 
@@ -72,15 +74,31 @@ def naive_canvas(json_data: str, side: int) -> np.ndarray:
 
 def measure(call, runs: int) -> tuple[float, float]:
     """(median, p99) in milliseconds of `runs` calls, after a few warm-up calls."""
-    for _ in range(min(20, runs)):
-        call()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter_ns()
-        call()
-        times.append((time.perf_counter_ns() - start) / 1e6)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))]
+    return summarise(measure_interleaved([call], runs)[0])
+
+
+def measure_interleaved(calls, runs: int, chunk: int = 50) -> list[list[float]]:
+    """Milliseconds of `runs` calls of each of `calls`, taken in rounds of `chunk`
+    calls of each in turn: the shared machine's slow and fast spells fall on every
+    case alike rather than on whichever ran during them, and each chunk still
+    runs warm, as a server's steady stream of one kind of request does."""
+    for call in calls:
+        for _ in range(min(20, runs)):
+            call()
+    times = [[] for _ in calls]
+    for done in range(0, runs, chunk):
+        for call, samples in zip(calls, times, strict=True):
+            for _ in range(min(chunk, runs - done)):
+                start = time.perf_counter_ns()
+                call()
+                samples.append((time.perf_counter_ns() - start) / 1e6)
+    return times
+
+
+def summarise(samples: list[float]) -> tuple[float, float]:
+    """(median, p99) of the samples."""
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
 
 
 def main() -> None:
@@ -134,8 +152,9 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     naive_failure = None
-    for name, kind, ours, naive in cases:
-        median, p99 = measure(ours, args.runs)
+    ours_times = measure_interleaved([ours for _, _, ours, _ in cases], args.runs)
+    for (name, kind, _, naive), samples in zip(cases, ours_times, strict=True):
+        median, p99 = summarise(samples)
         naive_text, ratio_text = "-", "-"
         if naive is not None and naive_failure is None:
             try:
