@@ -13,8 +13,8 @@ def ink_profiles(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The image's ink summed along each row and each column, as float64.
 
     One float32 matrix-vector product per axis: far cheaper than NumPy's
-    integer reductions on a uint8 image, and exact, since a row or column of
-    the hi-res canvas sums to far less than 2**24."""
+    integer reductions on the rasterizer's uint8 canvas, and exact there, since
+    a row or column of it sums to far less than 2**24."""
     image = image.astype(np.float32, copy=False)
     rows = image @ np.ones(image.shape[1], np.float32)
     cols = np.ones(image.shape[0], np.float32) @ image
