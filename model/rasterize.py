@@ -39,7 +39,8 @@ def extent(strokes: list[np.ndarray]) -> float:
 
 def render_strokes(strokes: list[np.ndarray]) -> np.ndarray:
     """Render non-empty strokes into a normalised 28x28 float32 image, ink high."""
-    points = np.concatenate(strokes)
+    points = np.concatenate(strokes, dtype=np.float64)
+    counts = [len(stroke) for stroke in strokes]
     low = points.min(axis=0)
     span = max(float(np.ptp(points, axis=0).max()), 1e-9)
     scale = (INK_SPAN - PEN_WIDTH) * SUPERSAMPLE / span
@@ -49,7 +50,7 @@ def render_strokes(strokes: list[np.ndarray]) -> np.ndarray:
     # A lopsided drawing would reach past the frame once centred: draw it smaller.
     # The pen keeps its width, so one shrink can fall short; a few always do.
     for _ in range(MAX_REFITS):
-        path, ends = _resample(strokes, RESAMPLE_STEP * SUPERSAMPLE / scale)  # canvas units
+        path, ends = _resample(points, counts, RESAMPLE_STEP * SUPERSAMPLE / scale)
         hi_res = _draw((path - low) * scale, ends, size)
         # One output pixel of margin, plus half a hi-res pixel of rounding in the shift.
         factor, (row, col) = fit_to_frame(
@@ -92,18 +93,18 @@ def _draw(xy: np.ndarray, ends: list[int], size: int) -> Image.Image:
     return canvas
 
 
-def _resample(strokes: list[np.ndarray], step: float) -> tuple[np.ndarray, list[int]]:
-    """Every stroke resampled to points evenly spaced at most `step` apart along
-    it (its ends kept), all strokes in one vectorised pass: (points, the index
-    one past each stroke's last point).
+def _resample(points: np.ndarray, counts: list[int], step: float) -> tuple[np.ndarray, list[int]]:
+    """The strokes (their points one after another, `counts` points each)
+    resampled to points evenly spaced at most `step` canvas units apart along
+    each stroke (its ends kept), all strokes in one vectorised pass: (points,
+    the index one past each stroke's last point).
 
     A canvas stroke has a point every few screen pixels; drawing cost follows
     the point count, and points far closer than a pixel add nothing. The points
     travel as complex numbers so one interpolation moves both coordinates, and
     the strokes as one path whose pieces are joined by unit-length jumps that
     no sample falls inside."""
-    counts = np.array([len(stroke) for stroke in strokes])
-    path = np.concatenate(strokes, dtype=np.float64).view(np.complex128).ravel()
+    path = points.view(np.complex128).ravel()
     pieces = np.abs(np.diff(path))
     firsts = np.cumsum(counts)[:-1]  # where each stroke after the first starts
     pieces[firsts - 1] = 1.0
@@ -113,7 +114,7 @@ def _resample(strokes: list[np.ndarray], step: float) -> tuple[np.ndarray, list[
     lengths = along[np.concatenate([firsts, [len(path)]]) - 1] - begins
     intervals = np.ceil(lengths / step).astype(np.intp)  # 0 for a single point
     samples = intervals + 1
-    stroke_of = np.repeat(np.arange(len(strokes)), samples)
+    stroke_of = np.repeat(np.arange(len(counts)), samples)
     position = np.arange(samples.sum()) - np.repeat(np.cumsum(samples) - samples, samples)
     fraction = position / np.maximum(intervals, 1)[stroke_of]
     at = begins[stroke_of] + lengths[stroke_of] * fraction
