@@ -15,6 +15,12 @@ bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "sync"
 
+# NumPy's OpenBLAS starts a thread per core and splits even the rasterizer's
+# small centring products across them; between calls those threads spin on CPU
+# the other workers need. A worker handles one drawing at a time, so one BLAS
+# thread each (LiteRT runs one too). Set here, before preload_app imports NumPy.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 # Import the app (and load the model) once; the workers fork from it and share
 # its memory copy-on-write, and a broken model stops the boot instead of
 # every worker crash-looping.

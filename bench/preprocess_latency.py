@@ -19,10 +19,14 @@ import argparse
 import base64
 import io
 import json
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
+
+# One BLAS thread, as gunicorn.conf.py gives each server worker; set before NumPy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 from PIL import Image, ImageDraw

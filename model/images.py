@@ -1,19 +1,21 @@
 """Reading drawings sent as images: data URL or bytes in, an ink map out.
 
-An ink map is a float32 (height, width) array in [0, 1], 1 where there is ink,
-cropped to the ink's bounding box. Whether ink is dark on light or light on
-dark is decided from the image's border (the background), never assumed; a
-transparent canvas export is read by its alpha channel. Undecodable input and
-images beyond MAX_IMAGE_PIXELS (decompression bombs) raise `InvalidInput` /
-`InputTooLarge`.
+An ink map is a uint8 (height, width) array, 0 where there is no ink and 255
+for the strongest ink, cropped to the ink's bounding box. Whether ink is dark
+on light or light on dark is decided from the image's border (the background),
+never assumed; a transparent canvas export is read by its alpha channel.
+Undecodable input and images beyond MAX_IMAGE_PIXELS (decompression bombs)
+raise `InvalidInput` / `InputTooLarge`.
 """
 
 import base64
 import binascii
+import functools
 import io
 import warnings
 
 import numpy as np
+import pyspng
 from PIL import Image, ImageChops, UnidentifiedImageError
 
 from model.errors import InputTooLarge, InvalidInput
@@ -30,6 +32,10 @@ MAX_DATA_URL_CHARS = 8_000_000
 MIN_CONTRAST = 0.08
 
 _BASE64_MARKER = ";base64,"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# PNG colour types that libspng decodes to exactly Pillow's pixels at 8 bits a
+# sample, with the Pillow mode each opens as (pyspng cannot output grey + alpha).
+_PNG_COLOUR_MODES = {0: "L", 2: "RGB", 6: "RGBA"}
 
 
 def decode_data_url(data_url: str) -> bytes:
@@ -70,6 +76,8 @@ def open_image(data: bytes) -> Image.Image:
         raise InputTooLarge(
             f"image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS} pixels"
         )
+    if _is_plain_png(image, data):
+        return _decode_png(data)
     try:
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError) as error:
@@ -77,10 +85,32 @@ def open_image(data: bytes) -> Image.Image:
     return image
 
 
+def _is_plain_png(image: Image.Image, data: bytes) -> bool:
+    """An 8-bit greyscale or true-colour PNG without a transparent colour: what
+    a browser canvas exports. Pillow inflates those with the system zlib; libspng
+    decodes them in well under half the time, to the same pixels."""
+    # IHDR is always the first chunk: bit depth at byte 24, colour type at 25.
+    return (
+        data.startswith(_PNG_SIGNATURE)
+        and data[12:16] == b"IHDR"
+        and data[24] == 8
+        and _PNG_COLOUR_MODES.get(data[25]) == image.mode
+        and "transparency" not in image.info
+    )
+
+
+def _decode_png(data: bytes) -> Image.Image:
+    try:
+        pixels = pyspng.load(data)
+    except RuntimeError as error:  # libspng's errors, e.g. a truncated or corrupt stream
+        raise InvalidInput(f"image could not be decoded: {error}") from error
+    return Image.fromarray(pixels)
+
+
 def ink_map(image: Image.Image) -> np.ndarray:
-    """Where the ink is, in [0, 1], whatever the mode, polarity or transparency,
+    """Where the ink is, 0..255, whatever the mode, polarity or transparency,
     cropped to the ink's bounding box ((0, 0) when there is no ink)."""
-    # Pillow does the per-pixel work in C on one byte a pixel; NumPy sees only the crop.
+    # Pillow does the per-pixel work in C on one byte a pixel.
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         alpha = _working_size(rgba.getchannel("A"))
@@ -105,16 +135,20 @@ def _border(channel: Image.Image) -> np.ndarray:
 
 
 def _contrast(channel: Image.Image, background: int) -> np.ndarray:
-    """Distance from the background level, stretched so the strongest ink is 1;
+    """Distance from the background level, stretched so the strongest ink is 255;
     what is fainter than MIN_CONTRAST of it is noise and becomes 0."""
     if background:
         channel = ImageChops.difference(channel, Image.new("L", channel.size, background))
     peak = channel.getextrema()[1]
     if peak < MIN_CONTRAST * 255:
-        return np.zeros((0, 0), dtype=np.float32)
-    # The noise floor as a lookup table, in Pillow, so that the bounding box is
-    # the ink's; only that crop is stretched in floats.
-    levels = np.arange(256, dtype=np.float32)
-    kept = np.where(levels / peak >= MIN_CONTRAST, np.arange(256), 0)
-    ink = channel.point(kept.tolist())
-    return np.asarray(ink.crop(ink.getbbox()), dtype=np.float32) / np.float32(peak)
+        return np.zeros((0, 0), dtype=np.uint8)
+    # Noise floor and stretch in one lookup table, so the bounding box is the ink's.
+    ink = channel.point(_stretch_table(peak))
+    return np.asarray(ink.crop(ink.getbbox()))
+
+
+@functools.cache
+def _stretch_table(peak: int) -> tuple[int, ...]:
+    levels = np.arange(256)
+    stretched = np.minimum(np.round(levels * (255 / peak)), 255).astype(int)
+    return tuple(np.where(levels >= MIN_CONTRAST * peak, stretched, 0).tolist())

@@ -15,7 +15,7 @@ from model.canvas import MAX_CANVAS_JSON_CHARS, MAX_OBJECTS, MAX_POINTS, parse_c
 from model.errors import InvalidInput
 from model.images import MAX_DATA_URL_CHARS, MAX_IMAGE_PIXELS, decode_data_url, ink_map, open_image
 from model.normalize import normalize_ink
-from model.rasterize import extent, render_strokes
+from model.rasterize import render_strokes
 
 __all__ = [
     "MAX_CANVAS_JSON_CHARS",
@@ -60,9 +60,10 @@ def preprocess_strokes(strokes: list[np.ndarray], width=None, height=None) -> Pr
     canvas_side = _canvas_side(width, height)
     if canvas_side is not None:
         threshold = max(threshold, MIN_EXTENT_FRACTION * canvas_side)
-    if not strokes or extent(strokes) < threshold:
+    image = render_strokes(strokes, min_extent=threshold)
+    if image is None:
         return Preprocessed.nothing()
-    return Preprocessed(image=render_strokes(strokes), empty=False)
+    return Preprocessed(image=image, empty=False)
 
 
 def preprocess_image(data) -> Preprocessed:

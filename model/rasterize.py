@@ -30,70 +30,73 @@ MAX_REFITS = 4
 # coordinates (measured on the training set: 13.99, 14.00).
 CENTRE = IMAGE_SIZE / 2
 
+_HI_RES_SIZE = IMAGE_SIZE * SUPERSAMPLE
+# Output pixel c covers hi-res pixels c*S .. c*S+S-1, centred on c*S + (S-1)/2.
+_TARGET = SUPERSAMPLE * CENTRE + (SUPERSAMPLE - 1) / 2
+_PEN = PEN_WIDTH * SUPERSAMPLE
 
-def extent(strokes: list[np.ndarray]) -> float:
-    """The larger side of the strokes' bounding box, in canvas units."""
-    points = np.concatenate(strokes)
-    return float(np.ptp(points, axis=0).max())
 
-
-def render_strokes(strokes: list[np.ndarray]) -> np.ndarray:
-    """Render non-empty strokes into a normalised 28x28 float32 image, ink high."""
+def render_strokes(strokes: list[np.ndarray], min_extent: float = 0.0) -> np.ndarray | None:
+    """Render strokes into a normalised 28x28 float32 image, ink high; None when
+    the larger side of their bounding box is below `min_extent` canvas units
+    (a tap or a slip, not a digit)."""
+    if not strokes:
+        return None
     points = np.concatenate(strokes, dtype=np.float64)
-    counts = [len(stroke) for stroke in strokes]
     low = points.min(axis=0)
-    span = max(float(np.ptp(points, axis=0).max()), 1e-9)
+    span = float((points.max(axis=0) - low).max())
+    if span < min_extent:
+        return None
+    span = max(span, 1e-9)
+    counts = np.array([len(stroke) for stroke in strokes])
     scale = (INK_SPAN - PEN_WIDTH) * SUPERSAMPLE / span
-    size = IMAGE_SIZE * SUPERSAMPLE
-    # Output pixel c covers hi-res pixels c*S .. c*S+S-1, centred on c*S + (S-1)/2.
-    target = SUPERSAMPLE * CENTRE + (SUPERSAMPLE - 1) / 2
     # A lopsided drawing would reach past the frame once centred: draw it smaller.
     # The pen keeps its width, so one shrink can fall short; a few always do.
     for _ in range(MAX_REFITS):
         path, ends = _resample(points, counts, RESAMPLE_STEP * SUPERSAMPLE / scale)
-        hi_res = _draw((path - low) * scale, ends, size)
+        hi_res = _draw((path - low) * scale, ends)
         # One output pixel of margin, plus half a hi-res pixel of rounding in the shift.
         factor, (row, col) = fit_to_frame(
-            np.asarray(hi_res), target, size, margin=SUPERSAMPLE + 0.5
+            np.asarray(hi_res), _TARGET, _HI_RES_SIZE, margin=SUPERSAMPLE + 0.5
         )
         if factor >= 1.0:
             break
         scale *= factor * 0.98
     # Moving the centre of mass onto the target: a crop reaching past the edges reads 0.
-    left, top = round(col - target), round(row - target)
-    centred = hi_res.crop((left, top, left + size, top + size))
+    left, top = round(col - _TARGET), round(row - _TARGET)
+    centred = hi_res.crop((left, top, left + _HI_RES_SIZE, top + _HI_RES_SIZE))
     # Averaging each SUPERSAMPLE x SUPERSAMPLE block is the anti-aliasing.
-    return np.asarray(centred.reduce(SUPERSAMPLE), dtype=np.float32) / 255.0
+    return np.asarray(centred.reduce(SUPERSAMPLE), dtype=np.float32) / np.float32(255)
 
 
-def _draw(xy: np.ndarray, ends: list[int], size: int) -> Image.Image:
+def _draw(xy: np.ndarray, ends: list[int]) -> Image.Image:
     """Points (hi-res units from the ink's top-left corner) drawn as strokes ending
     at the indices `ends`, with the round pen, hi-res, 0..255."""
-    pen = PEN_WIDTH * SUPERSAMPLE
-    radius = pen / 2
+    radius = _PEN / 2
     # Pillow's ellipse covers its bounding box inclusively, one pixel more than its width.
     dot = radius - 0.5
     xy = xy + radius
-    canvas = Image.new("L", (size, size), 0)
-    draw = ImageDraw.Draw(canvas)
+    canvas = Image.new("L", (_HI_RES_SIZE, _HI_RES_SIZE), 0)
+    # ImageDraw's methods resolve their colour on every call; the strokes and
+    # their hundreds of dots go straight to the C drawing object behind it, with
+    # the arguments ImageDraw.line(xy, fill=255, width=w) and
+    # ImageDraw.ellipse(xy, fill=255) pass (a test compares the two).
+    draw = ImageDraw.Draw(canvas).draw
+    ink = draw.draw_ink(255)
+    width = max(1, round(_PEN))
     flat = xy.ravel().tolist()
     start = 0
     for end in ends:
         if end - start > 1:
-            draw.line(flat[2 * start : 2 * end], fill=255, width=max(1, round(pen)))
+            draw.draw_lines(flat[2 * start : 2 * end], ink, width)
         start = end
-    # Round caps and joins: a pen-sized dot at every point. ImageDraw.ellipse
-    # resolves its colour on every call; a drawing has hundreds of dots, so they
-    # go straight to the C drawing object behind it, with the same arguments
-    # ImageDraw.ellipse(xy, fill=255) passes (a test compares the two).
-    dot_ink = draw.draw.draw_ink(255)
-    draw_dot = draw.draw.draw_ellipse
+    # Round caps and joins: a pen-sized dot at every point.
     for box in np.concatenate([xy - dot, xy + dot], axis=1).tolist():
-        draw_dot(box, dot_ink, 1)
+        draw.draw_ellipse(box, ink, 1)
     return canvas
 
 
-def _resample(points: np.ndarray, counts: list[int], step: float) -> tuple[np.ndarray, list[int]]:
+def _resample(points: np.ndarray, counts: np.ndarray, step: float) -> tuple[np.ndarray, list[int]]:
     """The strokes (their points one after another, `counts` points each)
     resampled to points evenly spaced at most `step` canvas units apart along
     each stroke (its ends kept), all strokes in one vectorised pass: (points,
@@ -106,17 +109,18 @@ def _resample(points: np.ndarray, counts: list[int], step: float) -> tuple[np.nd
     no sample falls inside."""
     path = points.view(np.complex128).ravel()
     pieces = np.abs(np.diff(path))
-    firsts = np.cumsum(counts)[:-1]  # where each stroke after the first starts
-    pieces[firsts - 1] = 1.0
+    stroke_ends = np.cumsum(counts)
+    pieces[stroke_ends[:-1] - 1] = 1.0
     along = np.zeros(len(path))
     np.cumsum(pieces, out=along[1:])
-    begins = along[np.concatenate([[0], firsts])]
-    lengths = along[np.concatenate([firsts, [len(path)]]) - 1] - begins
+    begins = along[stroke_ends - counts]
+    lengths = along[stroke_ends - 1] - begins
     intervals = np.ceil(lengths / step).astype(np.intp)  # 0 for a single point
     samples = intervals + 1
     stroke_of = np.repeat(np.arange(len(counts)), samples)
-    position = np.arange(samples.sum()) - np.repeat(np.cumsum(samples) - samples, samples)
+    sample_ends = np.cumsum(samples)
+    position = np.arange(sample_ends[-1]) - np.repeat(sample_ends - samples, samples)
     fraction = position / np.maximum(intervals, 1)[stroke_of]
     at = begins[stroke_of] + lengths[stroke_of] * fraction
     resampled = np.interp(at, along, path).view(np.float64).reshape(-1, 2)
-    return resampled, np.cumsum(samples).tolist()
+    return resampled, sample_ends.tolist()

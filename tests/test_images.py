@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, PngImagePlugin
 
 from model.contract import BOX_SIZE, IMAGE_SIZE
 from model.errors import InputTooLarge, InvalidInput
-from model.images import ink_map
+from model.images import ink_map, open_image
 from model.preprocess import (
     MAX_DATA_URL_CHARS,
     MAX_IMAGE_PIXELS,
@@ -348,4 +348,65 @@ def test_the_ink_map_is_the_ink_s_bounding_box(mode):
         ImageDraw.Draw(image).rectangle((40, 100, 79, 129), fill=(0, 0, 0, 255))
     ink = ink_map(image)
     assert ink.shape == (30, 40)
-    assert ink.dtype == np.float32 and ink.min() == 1.0
+    assert ink.dtype == np.uint8 and ink.min() == 255
+
+
+def png_with_every_row_filter(pixels: np.ndarray) -> bytes:
+    """An 8-bit PNG whose rows cycle through the five row filters (None, Sub, Up,
+    Average, Paeth); Pillow's encoder never picks Average."""
+    height, width, channels = pixels.shape
+    previous = np.zeros(width * channels, np.int32)
+    rows = []
+    for y in range(height):
+        row = pixels[y].reshape(-1).astype(np.int32)
+        left = np.concatenate([np.zeros(channels, np.int32), row[:-channels]])
+        up_left = np.concatenate([np.zeros(channels, np.int32), previous[:-channels]])
+        estimate = left + previous - up_left
+        near_left, near_up = np.abs(estimate - left), np.abs(estimate - previous)
+        near_up_left = np.abs(estimate - up_left)
+        paeth = np.where(
+            (near_left <= near_up) & (near_left <= near_up_left),
+            left,
+            np.where(near_up <= near_up_left, previous, up_left),
+        )
+        kind = y % 5
+        predicted = [0, left, previous, (left + previous) // 2, paeth][kind]
+        rows.append(bytes([kind]) + ((row - predicted) % 256).astype(np.uint8).tobytes())
+        previous = row
+
+    def chunk(kind, data):
+        checksum = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + checksum
+
+    colour_type = {1: 0, 3: 2, 4: 6}[channels]
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def pillow_png(pixels: np.ndarray, level: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels.squeeze(axis=2) if pixels.shape[2] == 1 else pixels).save(
+        buffer, "PNG", compress_level=level
+    )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA"])
+@pytest.mark.parametrize(
+    "encode_png",
+    [lambda p: pillow_png(p, 1), lambda p: pillow_png(p, 9), png_with_every_row_filter],
+    ids=["pillow-fast", "pillow-best", "every-row-filter"],
+)
+def test_browser_style_pngs_decode_to_exactly_the_encoded_pixels(mode, encode_png):
+    pixels = np.random.default_rng(7).integers(0, 256, (61, 83, len(mode)), dtype=np.uint8)
+    png = encode_png(pixels)
+    decoded = open_image(png)
+    assert not isinstance(decoded, PngImagePlugin.PngImageFile), "took Pillow's slower decoder"
+    assert decoded.mode == mode
+    np.testing.assert_array_equal(np.asarray(decoded), pixels.squeeze())
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), pixels.squeeze())

@@ -72,7 +72,7 @@ def test_pen_digits_read_correctly_through_the_serving_path(pen_sample, classifi
 def renormalised(mnist_fixture):
     digits, labels = mnist_fixture
     raw = digits.astype(np.float32) / 255.0
-    return raw, np.stack([normalize_ink(digit) for digit in raw]), labels
+    return raw, np.stack([normalize_ink(digit) for digit in digits]), labels
 
 
 def test_renormalising_an_mnist_digit_keeps_it_centred_and_boxed(renormalised):

@@ -197,17 +197,26 @@ def test_a_lopsided_drawing_is_shrunk_to_fit_not_cut_off(strokes):
     assert ink_box(image)[0] >= 10, "the far dot is missing"
 
 
-def test_the_rasterizer_s_dots_are_pillow_s_public_ellipses():
-    """The rasterizer draws its round caps and joins through the C object behind
-    ImageDraw, skipping ImageDraw.ellipse's per-call colour lookup; that must give
-    the very pixels the public call gives, for any sub-pixel position."""
+def test_the_rasterizer_draws_pillow_s_public_lines_and_ellipses():
+    """The rasterizer draws its strokes and their round caps and joins through the
+    C object behind ImageDraw, skipping the per-call colour lookup of
+    ImageDraw.line and ImageDraw.ellipse; that must give the very pixels the
+    public calls give, for any sub-pixel position."""
     rng = np.random.default_rng(7)
-    dot = rasterize.PEN_WIDTH * rasterize.SUPERSAMPLE / 2 - 0.5
+    pen = rasterize.PEN_WIDTH * rasterize.SUPERSAMPLE
+    width = max(1, round(pen))
+    dot = pen / 2 - 0.5
     centres = rng.uniform(10, 150, size=(200, 2))
     boxes = np.concatenate([centres - dot, centres + dot], axis=1).tolist()
+    strokes = [
+        rng.uniform(10, 150, size=(rng.integers(2, 12), 2)).ravel().tolist() for _ in range(20)
+    ]
     public, direct = (Image.new("L", (168, 168), 0) for _ in range(2))
     public_draw, direct_draw = ImageDraw.Draw(public), ImageDraw.Draw(direct)
     ink = direct_draw.draw.draw_ink(255)
+    for stroke in strokes:
+        public_draw.line(stroke, fill=255, width=width)
+        direct_draw.draw.draw_lines(stroke, ink, width)
     for box in boxes:
         public_draw.ellipse(box, fill=255)
         direct_draw.draw.draw_ellipse(box, ink, 1)
