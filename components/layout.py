@@ -16,10 +16,11 @@ def model_note(card: dict) -> str:
     parts = []
     mnist = card.get("mnist_test_accuracy")
     pen = card.get("pen_digits_heldout_accuracy")
+    # Two decimals: near 99.5% a tenth of a point is the difference that matters.
     if isinstance(mnist, (int, float)):
-        parts.append(f"{mnist:.1%} on the MNIST test set")
+        parts.append(f"{mnist:.2%} on the MNIST test set")
     if isinstance(pen, (int, float)):
-        parts.append(f"{pen:.1%} on pen-written digits it never saw")
+        parts.append(f"{pen:.2%} on pen-written digits it never saw")
     base = "A small convolutional network trained on MNIST and pen-written digits"
     return f"{base}: {', '.join(parts)}." if parts else f"{base}."
 

@@ -143,7 +143,7 @@ def test_error_message_keeps_the_reason_and_shows_no_digit():
 
 def test_model_line_uses_the_card_accuracies():
     note = model_note({"mnist_test_accuracy": 0.9912, "pen_digits_heldout_accuracy": 0.953})
-    assert "99.1%" in note and "MNIST" in note and "95.3%" in note
+    assert "99.12%" in note and "MNIST" in note and "95.30%" in note
     assert "%" not in model_note({})
 
 
