@@ -49,15 +49,21 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def training_dataset(images, labels, epochs, seed):
-    """Shuffled, augmented batches for all epochs, one deterministic stream."""
+def training_dataset(images, labels, from_strokes, epochs, seed):
+    """Shuffled, augmented batches for all epochs, one deterministic stream;
+    `from_strokes` marks the digits rendered by the stroke rasterizer."""
     steps = int(np.ceil(len(images) / BATCH_SIZE))
-    ds = tf.data.Dataset.from_tensor_slices((images[..., None], labels.astype(np.int32)))
+    ds = tf.data.Dataset.from_tensor_slices(
+        (images[..., None], labels.astype(np.int32), from_strokes)
+    )
     ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(BATCH_SIZE).repeat(epochs)
     seeds = tf.data.Dataset.random(seed=seed).batch(2)
     ds = tf.data.Dataset.zip((ds, seeds)).map(
-        lambda batch, pair: (augment.augment_batch(batch[0], tf.cast(pair, tf.int64)), batch[1]),
+        lambda batch, pair: (
+            augment.augment_batch(batch[0], batch[2], tf.cast(pair, tf.int64)),
+            batch[1],
+        ),
         num_parallel_calls=tf.data.AUTOTUNE,
         deterministic=True,
     )
@@ -77,12 +83,13 @@ def train(args) -> dict:
         pen_train = pen_train[: args.limit // 10]
     train_x = np.concatenate([x_train] + [pen_x[pen_train]] * PEN_REPEATS)
     train_y = np.concatenate([y_train] + [pen_y[pen_train]] * PEN_REPEATS)
+    from_strokes = np.arange(len(train_x)) >= len(x_train)
     print(
         f"training on {len(x_train)} MNIST + {len(pen_train)}x{PEN_REPEATS} pen digits, "
         f"{args.epochs} epochs"
     )
 
-    dataset, steps = training_dataset(train_x, train_y, args.epochs, args.seed)
+    dataset, steps = training_dataset(train_x, train_y, from_strokes, args.epochs, args.seed)
     model = build_model()
     warmup_steps = steps * WARMUP_EPOCHS if args.epochs > WARMUP_EPOCHS else 0
     schedule = keras.optimizers.schedules.CosineDecay(
@@ -151,6 +158,9 @@ def train(args) -> dict:
                 "shift_pixels": augment.MAX_SHIFT_PIXELS,
                 "thicken_probability": augment.THICKEN_PROBABILITY,
                 "thin_probability": augment.THIN_PROBABILITY,
+                "mnist_unaugmented_probability": augment.CLEAN_PROBABILITY,
+                "thickness_change": "MNIST digits only; stroke-rendered digits keep "
+                "the rasterizer's pen width",
             },
             "mnist_train_digits": len(x_train),
             "pen_train_digits": len(pen_train),

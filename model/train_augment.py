@@ -2,7 +2,9 @@
 
 Random affine (rotation, scale, shear, shift) about the image centre, then a
 random stroke-thickness change (a one-pixel dilation for bold strokes, a
-one-pixel erosion for thin ones), applied to whole batches at once.
+one-pixel erosion for thin ones), applied to whole batches at once. Digits
+rendered from strokes skip the thickness change: the serving rasterizer draws
+every stroke with the same pen, so no drawing ever reaches the model bold or thin.
 """
 
 import math
@@ -17,11 +19,15 @@ MAX_SHEAR = 0.12
 MAX_SHIFT_PIXELS = 2.0
 THICKEN_PROBABILITY = 0.15
 THIN_PROBABILITY = 0.1
+# MNIST digits left as scanned, as the test set's are: without them every crisp
+# training image would be a rendered stroke, and crispness would read as pen style.
+CLEAN_PROBABILITY = 0.2
 
 
-def augment_batch(images: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
-    """Augment a (N, 28, 28, 1) float batch; `seed` is a stateless (2,) int seed."""
-    seeds = tf.random.experimental.stateless_split(seed, 7)
+def augment_batch(images: tf.Tensor, from_strokes: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
+    """Augment a (N, 28, 28, 1) float batch; `from_strokes` (N,) bool marks digits
+    rendered by the rasterizer; `seed` is a stateless (2,) int seed."""
+    seeds = tf.random.experimental.stateless_split(seed, 8)
     count = tf.shape(images)[0]
 
     def uniform(index, low, high):
@@ -33,8 +39,10 @@ def augment_batch(images: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     shear = uniform(3, -MAX_SHEAR, MAX_SHEAR)
     shift_x = uniform(4, -MAX_SHIFT_PIXELS, MAX_SHIFT_PIXELS)
     shift_y = uniform(5, -MAX_SHIFT_PIXELS, MAX_SHIFT_PIXELS)
-    images = _affine(images, angle, scale_x, scale_y, shear, shift_x, shift_y)
-    return _change_thickness(images, uniform(6, 0.0, 1.0))
+    augmented = _affine(images, angle, scale_x, scale_y, shear, shift_x, shift_y)
+    augmented = _change_thickness(augmented, uniform(6, 0.0, 1.0), from_strokes)
+    clean = tf.logical_and(tf.logical_not(from_strokes), uniform(7, 0.0, 1.0) < CLEAN_PROBABILITY)
+    return tf.where(clean[:, None, None, None], images, augmented)
 
 
 def _affine(images, angle, scale_x, scale_y, shear, shift_x, shift_y):
@@ -63,7 +71,8 @@ def _affine(images, angle, scale_x, scale_y, shear, shift_x, shift_y):
     )
 
 
-def _change_thickness(images, draw):
+def _change_thickness(images, draw, keep_width):
+    draw = tf.where(keep_width, 0.5, draw)  # 0.5 falls between the thin and bold draws
     bold = tf.nn.max_pool2d(images, ksize=2, strides=1, padding="SAME")
     thin = -tf.nn.max_pool2d(-images, ksize=2, strides=1, padding="SAME")
     draw = draw[:, None, None, None]
