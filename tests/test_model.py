@@ -15,12 +15,31 @@ from model.inference import (
     DigitClassifier,
     ModelCardMismatch,
 )
+from model.preprocess import preprocess_strokes
 
 
 def test_committed_model_reads_at_least_99_percent_of_the_mnist_fixture(classifier, mnist_fixture):
     images, labels = mnist_fixture
     predicted = classifier.predict_batch(images).argmax(axis=1)
     assert (predicted == labels).mean() >= 0.99
+
+
+# Shapes on which MNIST's American writers and the pen-written set's writers
+# disagree, drawn with a few straight strokes on a 400 px canvas.
+CONVENTION_SHAPES = {
+    "plain 7": (7, [[(100, 100), (300, 100), (170, 350)]]),
+    "crossed 7": (7, [[(100, 100), (300, 100), (170, 350)], [(150, 220), (280, 220)]]),
+    "flagged 1": (1, [[(170, 160), (250, 90), (250, 350)]]),
+    "plain 1": (1, [[(220, 90), (220, 350)]]),
+    "4 in two strokes": (4, [[(180, 90), (120, 250), (300, 250)], [(250, 150), (250, 350)]]),
+}
+
+
+@pytest.mark.parametrize("name", CONVENTION_SHAPES)
+def test_sevens_ones_and_fours_drawn_either_way_are_read_as_drawn(classifier, name):
+    digit, strokes = CONVENTION_SHAPES[name]
+    image = preprocess_strokes([np.array(stroke, dtype=float) for stroke in strokes]).image
+    assert classifier.predict_batch(image[None])[0].argmax() == digit
 
 
 def test_probabilities_are_a_distribution_and_batch_matches_single(classifier, mnist_fixture):
