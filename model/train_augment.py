@@ -5,6 +5,7 @@ random stroke-thickness change (a one-pixel dilation for bold strokes, a
 one-pixel erosion for thin ones), applied to whole batches at once. Digits
 rendered from strokes skip the thickness change: the serving rasterizer draws
 every stroke with the same pen, so no drawing ever reaches the model bold or thin.
+A fraction of the MNIST digits (CLEAN_PROBABILITY) pass unaugmented.
 """
 
 import math
