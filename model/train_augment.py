@@ -73,9 +73,10 @@ def _affine(images, angle, scale_x, scale_y, shear, shift_x, shift_y):
 
 
 def _change_thickness(images, draw, keep_width):
-    draw = tf.where(keep_width, 0.5, draw)  # 0.5 falls between the thin and bold draws
+    change = tf.logical_not(keep_width)
+    make_bold = tf.logical_and(change, draw < THICKEN_PROBABILITY)[:, None, None, None]
+    make_thin = tf.logical_and(change, draw > 1.0 - THIN_PROBABILITY)[:, None, None, None]
     bold = tf.nn.max_pool2d(images, ksize=2, strides=1, padding="SAME")
     thin = -tf.nn.max_pool2d(-images, ksize=2, strides=1, padding="SAME")
-    draw = draw[:, None, None, None]
-    images = tf.where(draw < THICKEN_PROBABILITY, bold, images)
-    return tf.where(draw > 1.0 - THIN_PROBABILITY, thin, images)
+    images = tf.where(make_bold, bold, images)
+    return tf.where(make_thin, thin, images)
