@@ -39,7 +39,7 @@ CONVENTION_SHAPES = {
 def test_sevens_ones_and_fours_drawn_either_way_are_read_as_drawn(classifier, name):
     digit, strokes = CONVENTION_SHAPES[name]
     image = preprocess_strokes([np.array(stroke, dtype=float) for stroke in strokes]).image
-    assert classifier.predict_batch(image[None])[0].argmax() == digit
+    assert classifier.predict(image).argmax() == digit
 
 
 def test_probabilities_are_a_distribution_and_batch_matches_single(classifier, mnist_fixture):
