@@ -46,3 +46,20 @@ def test_the_same_seed_trains_the_same_model(
     second = _train(tmp_path, mnist_path, pen_digits_path)
     images, _ = mnist_fixture
     np.testing.assert_array_equal(first.predict_batch(images), second.predict_batch(images))
+
+
+def test_pen_written_digits_train_on_softened_targets_and_mnist_on_one_hot():
+    from model import train
+
+    labels = np.arange(40) % 10
+    from_strokes = np.arange(40) >= 20
+    images = np.zeros((40, 28, 28), np.float32)
+    dataset, _ = train.training_dataset(images, labels, from_strokes, epochs=1, seed=0)
+    targets = np.concatenate([batch_targets.numpy() for _, batch_targets in dataset])
+    np.testing.assert_allclose(targets.sum(axis=1), 1.0, rtol=1e-6)
+    # The batches are shuffled: tell the rows apart by how sure their targets are.
+    peaks = np.sort(targets.max(axis=1))
+    assert peaks[0] < 1.0
+    np.testing.assert_allclose(peaks[:20], 1.0 - train.PEN_LABEL_SMOOTHING * 0.9, rtol=1e-6)
+    np.testing.assert_array_equal(peaks[20:], 1.0)
+    assert np.bincount(targets.argmax(axis=1), minlength=10).tolist() == [4] * 10
