@@ -13,8 +13,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from pad_driver import CHROME_FLAGS
+from pad_driver import CHROME_FLAGS, settle
 from werkzeug.serving import make_server
+
+from components.probability_chart import TRANSITION_MS
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "browser"
@@ -86,6 +88,8 @@ def screenshot_and_console(request):
         return
     driver = request.getfixturevalue("browser")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # The bars animate to their new heights: picture them where they come to rest.
+    settle(3 * TRANSITION_MS / 1000)
     driver.save_screenshot(str(ARTIFACTS / f"{request.node.name}.png"))
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, f"browser console errors: {errors}"
