@@ -53,8 +53,9 @@ def parse_args(argv=None):
 
 
 def training_dataset(images, labels, from_strokes, epochs, seed):
-    """Shuffled, augmented batches for all epochs, one deterministic stream;
-    `from_strokes` marks the digits rendered by the stroke rasterizer."""
+    """Shuffled, augmented (images, target distributions) batches for all epochs, one
+    deterministic stream; `from_strokes` marks the digits rendered by the stroke
+    rasterizer, whose targets are softened."""
     steps = int(np.ceil(len(images) / BATCH_SIZE))
     ds = tf.data.Dataset.from_tensor_slices(
         (images[..., None], labels.astype(np.int32), from_strokes)
