@@ -18,10 +18,10 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 
 train: $(VENV)/.dev-installed  ## retrain, evaluate and export the model (about 30 minutes on 2 cores)
-	$(BIN)/python -m model.train
+	$(BIN)/python -m model.training.train
 
 evaluate: $(VENV)/.dev-installed  ## measure the committed model: MNIST, re-normalised MNIST, pen digits
-	$(BIN)/python -m model.evaluate
+	$(BIN)/python -m model.training.evaluate
 
 bench: $(VENV)/.dev-installed  ## every benchmark under bench/, one after another
 	$(BIN)/python bench/preprocess_latency.py

@@ -22,10 +22,10 @@ import numpy as np
 
 from model.contract import to_model_batch
 from model.errors import InvalidInput
-from model.network import build_model
 from model.preprocess import preprocess_canvas, preprocess_image
+from model.training.network import build_model
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
+MODEL_DIR = Path(__file__).resolve().parent.parent / "model" / "shipped"
 KERAS_MODEL = MODEL_DIR / "digit_cnn.keras"
 KERAS_WEIGHTS = MODEL_DIR / "digit_cnn.weights.h5"
 

@@ -18,10 +18,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from model import data  # noqa: E402
-from model.export import WEIGHTS_PATH  # noqa: E402
 from model.inference import load_classifier  # noqa: E402
-from model.network import build_model  # noqa: E402
+from model.training import data  # noqa: E402
+from model.training.export import WEIGHTS_PATH  # noqa: E402
+from model.training.network import build_model  # noqa: E402
 
 SINGLES_PER_ROUND = 20
 BATCH = 64

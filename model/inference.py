@@ -4,12 +4,14 @@ The model is loaded once per process (`load_classifier` caches it) and checked
 against its model card: the card must name this file's sha256 and the input
 shape the contract promises, or loading fails with `ModelCardMismatch`. One
 interpreter serves all threads of a process behind a lock (an invocation takes
-a fraction of a millisecond). TensorFlow is never imported here, unless LiteRT
-itself is missing and the `tf.lite` interpreter is the only one there is.
+a fraction of a millisecond). The file's sha256 is checked against the card
+before LiteRT parses a byte of it, so a corrupt or swapped file fails with a
+clear message, never a LiteRT traceback. LiteRT is a serving requirement:
+without it, loading fails with `LiteRTMissing`, and TensorFlow is never
+imported as a stand-in.
 """
 
 import functools
-import importlib
 import json
 import threading
 from pathlib import Path
@@ -19,9 +21,9 @@ import numpy as np
 from model.contract import INPUT_SHAPE, NUM_CLASSES, to_model_batch
 from model.hashing import sha256_of
 
-MODEL_DIR = Path(__file__).resolve().parent
-DEFAULT_MODEL_PATH = MODEL_DIR / "digit_cnn.tflite"
-DEFAULT_CARD_PATH = MODEL_DIR / "model_card.json"
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+DEFAULT_MODEL_PATH = SHIPPED_DIR / "digit_cnn.tflite"
+DEFAULT_CARD_PATH = SHIPPED_DIR / "model_card.json"
 # Large batches are run in chunks so one call cannot allocate without bound.
 MAX_CHUNK = 256
 
@@ -30,12 +32,18 @@ class ModelCardMismatch(RuntimeError):
     """The model card does not describe the model file being loaded."""
 
 
+class LiteRTMissing(RuntimeError):
+    """The LiteRT runtime (ai-edge-litert) is not installed."""
+
+
 def _interpreter_class():
     try:
         from ai_edge_litert.interpreter import Interpreter
-    except ImportError:
-        # Only without LiteRT: the training environment's tf.lite runs the same file.
-        return importlib.import_module("tensorflow").lite.Interpreter
+    except ImportError as error:
+        raise LiteRTMissing(
+            f"LiteRT is not installed ({error}); it is a serving requirement: "
+            "pip install -r requirements.txt"
+        ) from error
     return Interpreter
 
 
@@ -45,6 +53,8 @@ class DigitClassifier:
     def __init__(self, model_path=DEFAULT_MODEL_PATH, card: dict | None = None):
         self.model_path = Path(model_path)
         self.card = card or {}
+        if card is not None:
+            _check_card_names_file(card, self.model_path)
         self._interpreter = _interpreter_class()(model_path=str(self.model_path), num_threads=1)
         self._input = self._interpreter.get_input_details()[0]
         self._output = self._interpreter.get_output_details()[0]
@@ -55,7 +65,7 @@ class DigitClassifier:
                 f"but the input contract is {INPUT_SHAPE}"
             )
         if card is not None:
-            _check_card(card, self.model_path, self.input_shape)
+            _check_card_input_shape(card, self.model_path, self.input_shape)
         self._batch_size = None
         self._lock = threading.Lock()
 
@@ -92,15 +102,21 @@ class DigitClassifier:
         return self._interpreter.get_tensor(self._output["index"]).copy()
 
 
-def _check_card(card: dict, model_path: Path, input_shape: tuple) -> None:
+def _check_card_names_file(card: dict, model_path: Path) -> None:
     expected = card.get("model_sha256")
-    actual = sha256_of(model_path)
+    try:
+        actual = sha256_of(model_path)
+    except OSError as error:
+        raise ModelCardMismatch(f"model file {model_path} cannot be read: {error}") from error
     if expected != actual:
         raise ModelCardMismatch(
             f"model card does not match {model_path.name}: the card names sha256 {expected}, "
             f"the file has {actual}. Export the model and its card together "
-            "(python -m model.train)."
+            "(python -m model.training.train)."
         )
+
+
+def _check_card_input_shape(card: dict, model_path: Path, input_shape: tuple) -> None:
     card_shape = tuple(card.get("input", {}).get("shape", ()))
     if card_shape != input_shape:
         raise ModelCardMismatch(

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import data
 from model.inference import load_classifier
+from model.training import data
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

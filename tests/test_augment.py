@@ -29,7 +29,7 @@ def _ink_ratios(images, augmented):
 
 
 def test_mnist_digits_are_moved_drawn_bold_or_thin_and_some_left_as_scanned():
-    from model.train_augment import CLEAN_PROBABILITY
+    from model.training.augment import CLEAN_PROBABILITY
 
     unchanged, ratios = [], []
     for seed in SEEDS:

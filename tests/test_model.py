@@ -52,10 +52,11 @@ def test_probabilities_are_a_distribution_and_batch_matches_single(classifier, m
 
 
 def test_litert_and_keras_agree_on_the_mnist_test_set(classifier, mnist_path):
-    from model.network import build_model  # imports TensorFlow: only this test needs it
+    from model.training.export import WEIGHTS_PATH
+    from model.training.network import build_model  # imports TensorFlow: only this test needs it
 
     keras_model = build_model()
-    keras_model.load_weights(DEFAULT_MODEL_PATH.with_name("digit_cnn.weights.h5"))
+    keras_model.load_weights(WEIGHTS_PATH)
     with np.load(mnist_path) as mnist:
         images = mnist["x_test"].astype(np.float32) / 255.0
     expected = keras_model.predict(images[..., None], batch_size=500, verbose=0)

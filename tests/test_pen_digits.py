@@ -6,11 +6,11 @@ import json
 import numpy as np
 import pytest
 
-from model import data
 from model.contract import BOX_SIZE
 from model.normalize import normalize_ink
 from model.preprocess import preprocess_strokes
 from model.rasterize import CENTRE
+from model.training import data
 
 PEN_SAMPLE = 300
 PEN_MIN_ACCURACY = 0.95

@@ -19,7 +19,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from components import ids
 from components.drawing_pad import CANVAS_SIZE
-from model import data, pipeline
+from model import pipeline
+from model.training import data
 
 # Headless Chromium as this project runs it everywhere (tests and bench/).
 CHROME_FLAGS = [

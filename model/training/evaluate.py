@@ -1,4 +1,4 @@
-"""Accuracy figures: overall, per class, confusion matrix; `python -m model.evaluate`.
+"""Accuracy figures: overall, per class, confusion matrix; `python -m model.training.evaluate`.
 
 `accuracy_report` works on any array of probabilities, so the same code
 measures the Keras model during training and the exported LiteRT file. Run as
@@ -52,8 +52,8 @@ def renormalised(images: np.ndarray) -> np.ndarray:
 
 def evaluate(mnist_path, pen_path, model_path=None, card_path=None, seed=None) -> dict:
     """The committed model's figures, measured with LiteRT as it is served."""
-    from model import data
     from model.inference import load_classifier
+    from model.training import data
 
     classifier = load_classifier(model_path, card_path)
     training = classifier.card.get("training", {})
@@ -72,7 +72,7 @@ def evaluate(mnist_path, pen_path, model_path=None, card_path=None, seed=None) -
 
 
 def main(argv=None) -> None:
-    from model import data
+    from model.training import data
 
     parser = argparse.ArgumentParser(description="Measure the committed model with LiteRT.")
     parser.add_argument("--mnist", default=str(data.MNIST_PATH))

@@ -1,9 +1,10 @@
 """Training data: MNIST from its .npz file and the pen-written digits rendered
 through the serving preprocessing, with a seeded held-out split.
 
-Paths default to ../shared/data (relative to the project root) and are
-overridden by the DIGITS_DATA_DIR environment variable or explicit arguments;
-nothing is ever downloaded.
+Where the files are: each is looked for first in ../shared/data (beside the
+project's root), then in DIGITS_DATA_DIR, which defaults to a per-user cache
+folder and is where `make data` downloads them (model/training/fetch_data.py).
+Every loader also takes an explicit path. Nothing here downloads anything.
 """
 
 import json
@@ -14,11 +15,34 @@ import numpy as np
 
 from model.preprocess import preprocess_strokes
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("DIGITS_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data"))
-MNIST_PATH = DATA_DIR / "mnist.npz"
-PEN_DIGITS_PATH = DATA_DIR / "pen-digits-train.json"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
+MNIST_FILE = "mnist.npz"
+PEN_DIGITS_FILE = "pen-digits-train.json"
+PEN_TRAJECTORIES_FILE = "pen-digits-trajectories.json"
 PEN_HOLDOUT_FRACTION = 0.2
+
+
+def download_dir() -> Path:
+    """DIGITS_DATA_DIR, or the per-user cache folder: where `make data` writes."""
+    explicit = os.environ.get("DIGITS_DATA_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "digit-dashboard" / "data"
+
+
+def data_path(name: str) -> Path:
+    """Where the data file `name` is: ../shared/data first, then download_dir()
+    (the latter also when neither has it, so messages name where it belongs)."""
+    shared = SHARED_DATA_DIR / name
+    return shared if shared.is_file() else download_dir() / name
+
+
+MNIST_PATH = data_path(MNIST_FILE)
+PEN_DIGITS_PATH = data_path(PEN_DIGITS_FILE)
+PEN_TRAJECTORIES_PATH = data_path(PEN_TRAJECTORIES_FILE)
+MISSING_DATA_HINT = "run `make data` (downloads into DIGITS_DATA_DIR) or set DIGITS_DATA_DIR"
 
 
 def load_mnist(path=MNIST_PATH):
@@ -26,7 +50,7 @@ def load_mnist(path=MNIST_PATH):
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
-            f"MNIST file not found at {path}; pass --mnist or set DIGITS_DATA_DIR"
+            f"MNIST file not found at {path}; pass --mnist, or {MISSING_DATA_HINT}"
         )
     with np.load(path) as data:
         return (
@@ -42,7 +66,7 @@ def load_pen_digits(path=PEN_DIGITS_PATH):
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
-            f"pen digits not found at {path}; pass --pen or set DIGITS_DATA_DIR"
+            f"pen digits not found at {path}; pass --pen, or {MISSING_DATA_HINT}"
         )
     records = json.loads(path.read_text())
     images = np.empty((len(records), 28, 28), dtype=np.float32)

@@ -11,11 +11,11 @@ from pathlib import Path
 import tensorflow as tf
 
 from model.contract import INPUT_SHAPE
+from model.inference import DEFAULT_CARD_PATH as CARD_PATH
+from model.inference import DEFAULT_MODEL_PATH as TFLITE_PATH
+from model.inference import SHIPPED_DIR as MODEL_DIR
 
-MODEL_DIR = Path(__file__).resolve().parent
-TFLITE_PATH = MODEL_DIR / "digit_cnn.tflite"
 WEIGHTS_PATH = MODEL_DIR / "digit_cnn.weights.h5"
-CARD_PATH = MODEL_DIR / "model_card.json"
 
 
 def export_tflite(model, path=TFLITE_PATH) -> Path:

@@ -1,4 +1,4 @@
-"""Train, evaluate and export the digit model: `python -m model.train`.
+"""Train, evaluate and export the digit model: `python -m model.training.train`.
 
 One command does the whole job: it loads MNIST and the pen-written digits
 (rendered through the serving preprocessing), trains the CNN with hand-drawing
@@ -16,13 +16,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from model import data, export, rasterize
-from model import train_augment as augment
+from model import rasterize
 from model.contract import BOX_SIZE, IMAGE_SIZE, INPUT_SHAPE, NUM_CLASSES
-from model.evaluate import accuracy_report
 from model.hashing import sha256_of
 from model.inference import DigitClassifier
-from model.network import build_model
+from model.training import augment, data, export
+from model.training.evaluate import accuracy_report
+from model.training.network import build_model
 
 SEED = 1234
 EPOCHS = 12
