@@ -24,10 +24,10 @@ evaluate: $(VENV)/.dev-installed  ## measure the committed model: MNIST, re-norm
 	$(BIN)/python -m model.training.evaluate
 
 bench: $(VENV)/.dev-installed  ## every benchmark under bench/, one after another
-	$(BIN)/python bench/preprocess_latency.py
-	$(BIN)/python bench/inference_latency.py
-	$(BIN)/python bench/callback_latency.py
-	$(BIN)/python bench/serve_latency.py
+	$(BIN)/python -m bench.preprocess_latency
+	$(BIN)/python -m bench.inference_latency
+	$(BIN)/python -m bench.callback_latency
+	$(BIN)/python -m bench.serve_latency
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

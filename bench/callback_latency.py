@@ -9,8 +9,8 @@ request on loopback (an upper bound of the callback's server time), and, side
 by side, the time of the callback's own work in this process
 (components.callbacks.view_for_drawing: preprocessing, inference, figures).
 
-    .venv/bin/python bench/callback_latency.py               # 400 requests
-    .venv/bin/python bench/callback_latency.py --requests 100
+    .venv/bin/python -m bench.callback_latency               # 400 requests
+    .venv/bin/python -m bench.callback_latency --requests 100
 Targets (issue 4): median <= 10 ms, p99 <= 30 ms.
 """
 
@@ -18,20 +18,13 @@ import argparse
 import http.client
 import itertools
 import json
-import statistics
-import sys
 import time
-from pathlib import Path
 
-# Run as a script, bench/ is on the import path; the project root is added for the in-process part.
-from payloads import canvas_json, load_strokes
-from server_process import GunicornServer, procfile_args
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures" / "canvas"
-sys.path.insert(0, str(ROOT))
-
-from components.callbacks import dash_update_request  # noqa: E402
+from components.callbacks import dash_update_request
+from testkit.fixtures import canvas_fixture, canvas_fixture_names, pen_digits_sample
+from testkit.payloads import canvas_json, pen_digit_drawings
+from testkit.servers import GunicornServer
+from testkit.stats import median, percentile
 
 
 def stroke_body(json_data: str) -> bytes:
@@ -40,13 +33,10 @@ def stroke_body(json_data: str) -> bytes:
 
 
 def payloads(pen_digits: int) -> list[tuple[str, str]]:
-    recorded = [
-        (path.stem, json.loads(path.read_text())["json_data"])
-        for path in sorted(FIXTURES.glob("*.json"))
-    ]
+    recorded = [(name, canvas_fixture(name)["json_data"]) for name in canvas_fixture_names()]
     pen = [
         (f"pen-{i}", canvas_json(strokes))
-        for i, strokes in enumerate(load_strokes(count=pen_digits))
+        for i, strokes in enumerate(pen_digit_drawings(pen_digits_sample(), pen_digits))
     ]
     return recorded + pen
 
@@ -64,9 +54,10 @@ def post(port: int, body: bytes) -> tuple[int, bytes]:
 
 
 def summary(name: str, seconds: list[float]) -> str:
-    ms = sorted(1000 * s for s in seconds)
-    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
-    return f"{name:<44} n={len(ms):4d}  median {statistics.median(ms):6.2f} ms  p99 {p99:6.2f} ms"
+    ms = [1000 * s for s in seconds]
+    return (
+        f"{name:<44} n={len(ms):4d}  median {median(ms):6.2f} ms  p99 {percentile(ms, 99):6.2f} ms"
+    )
 
 
 def in_process(items: list[tuple[str, str]], count: int) -> list[float]:
@@ -93,7 +84,7 @@ def main() -> None:
     bodies = [(name, stroke_body(json_data)) for name, json_data in items]
     by_name: dict[str, list[float]] = {}
     everything: list[float] = []
-    with GunicornServer(procfile_args()) as server:
+    with GunicornServer() as server:
         for _, body in itertools.islice(itertools.cycle(bodies), args.warmup):
             post(server.port, body)
         for name, body in itertools.islice(itertools.cycle(bodies), args.requests):
@@ -114,7 +105,7 @@ def main() -> None:
     local = in_process(items, args.requests)
     print("Callback work in process (view_for_drawing + outputs), same payloads:")
     print(summary("all payloads", local))
-    ratio = statistics.median(everything) / statistics.median(local)
+    ratio = median(everything) / median(local)
     print(f"HTTP round trip / in-process work, medians: {ratio:.2f}x")
 
 

@@ -4,31 +4,23 @@ Single-image latency (median, p99) and batch-of-64 throughput, measured side
 by side in one run on the same MNIST test digits, in interleaved rounds so
 machine noise hits all three alike.
 
-    .venv/bin/python bench/inference_latency.py [--rounds 30] [--mnist PATH]
+    .venv/bin/python -m bench.inference_latency [--rounds 30] [--mnist PATH]
 """
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from model.inference import load_classifier  # noqa: E402
-from model.training import data  # noqa: E402
-from model.training.export import WEIGHTS_PATH  # noqa: E402
-from model.training.network import build_model  # noqa: E402
+from model.inference import load_classifier
+from model.training import data
+from model.training.export import WEIGHTS_PATH
+from model.training.network import build_model
+from testkit.stats import percentile
 
 SINGLES_PER_ROUND = 20
 BATCH = 64
-
-
-def percentile(values, q):
-    return float(np.percentile(values, q))
 
 
 def main(argv=None):

@@ -8,7 +8,7 @@ is downloaded. With --fresh it instead creates a throwaway virtualenv, installs
 both files into it with pip (from the package index or pip's cache) and
 measures the environment on disk; the temporary directory is removed afterwards.
 
-    .venv/bin/python bench/install_size.py [--fresh]
+    .venv/bin/python -m bench.install_size [--fresh]
 """
 
 import argparse

@@ -11,33 +11,26 @@ baseline cannot run with the installed NumPy, the output says so and why.
 
 Targets (issue 3): median <= 1 ms for a typical canvas, <= 2 ms for a PNG data URL.
 
-    .venv/bin/python bench/preprocess_latency.py              # 2,000 runs per case
-    .venv/bin/python bench/preprocess_latency.py --runs 200   # a quick look
+    .venv/bin/python -m bench.preprocess_latency              # 2,000 runs per case
+    .venv/bin/python -m bench.preprocess_latency --runs 200   # a quick look
 """
 
 import argparse
-import base64
-import io
 import json
 import os
-import statistics
-import sys
 import time
-from pathlib import Path
 
 # One BLAS thread, as gunicorn.conf.py gives each server worker; set before NumPy loads.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
-from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from model.canvas import parse_canvas
+from model.preprocess import preprocess_canvas, preprocess_image
+from testkit.fixtures import canvas_fixture, canvas_fixture_names
+from testkit.payloads import draw_strokes, png_data_url
+from testkit.stats import median, percentile
 
-from model.canvas import parse_canvas  # noqa: E402
-from model.preprocess import preprocess_canvas, preprocess_image  # noqa: E402
-
-FIXTURES = ROOT / "tests" / "fixtures" / "canvas"
 TARGET_CANVAS_MS = 1.0
 TARGET_IMAGE_MS = 2.0
 
@@ -56,15 +49,12 @@ def scaled_payload(json_data: str, factor: float) -> str:
     return json.dumps(data)
 
 
-def png_data_url(json_data: str, side: int, pen: float) -> str:
+def canvas_export_url(json_data: str, side: int, pen: float) -> str:
     """A transparent side x side PNG of the drawing, as a browser canvas export looks."""
-    image = Image.new("RGBA", (side, side), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    for stroke in parse_canvas(json_data):
-        draw.line(stroke.ravel().tolist(), fill=(0, 0, 0, 255), width=round(pen), joint="curve")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    image = draw_strokes(
+        parse_canvas(json_data), side, pen, mode="RGBA", background=(0, 0, 0, 0), ink=(0, 0, 0, 255)
+    )
+    return png_data_url(image)
 
 
 def naive_canvas(json_data: str, side: int) -> np.ndarray:
@@ -101,8 +91,7 @@ def measure_interleaved(calls, runs: int, chunk: int = 50) -> list[list[float]]:
 
 def summarise(samples: list[float]) -> tuple[float, float]:
     """(median, p99) of the samples."""
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+    return median(samples), percentile(samples, 99)
 
 
 def main() -> None:
@@ -110,7 +99,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2000, help="timed calls per case")
     args = parser.parse_args()
 
-    records = {path.stem: json.loads(path.read_text()) for path in sorted(FIXTURES.glob("*.json"))}
+    records = {name: canvas_fixture(name) for name in canvas_fixture_names()}
     cases = []  # (name, kind, our call, naive call or None)
     for name, record in records.items():
         if name == "touch_broken_two":
@@ -132,7 +121,7 @@ def main() -> None:
             lambda: naive_canvas(typical, 280),
         )
     )
-    url = png_data_url(typical, 280, 12 * 0.7)
+    url = canvas_export_url(typical, 280, 12 * 0.7)
     cases.append(
         (
             f"image PNG data URL 280px ({len(url)} chars)",
@@ -158,7 +147,7 @@ def main() -> None:
     naive_failure = None
     ours_times = measure_interleaved([ours for _, _, ours, _ in cases], args.runs)
     for (name, kind, _, naive), samples in zip(cases, ours_times, strict=True):
-        median, p99 = summarise(samples)
+        median_ms, p99 = summarise(samples)
         naive_text, ratio_text = "-", "-"
         if naive is not None and naive_failure is None:
             try:
@@ -167,10 +156,11 @@ def main() -> None:
                 naive_failure = f"{type(error).__name__}: {error}"
             else:
                 naive_text = f"{naive_median:.3f}"
-                ratio_text = f"{naive_median / median:.1f}x"
+                ratio_text = f"{naive_median / median_ms:.1f}x"
         target = {"canvas": TARGET_CANVAS_MS, "image": TARGET_IMAGE_MS}.get(kind)
-        verdict = "" if target is None else ("  ok" if median <= target else "  OVER TARGET")
-        print(f"{name:<48} {median:>10.3f} {p99:>8.3f} {naive_text:>13} {ratio_text:>7}{verdict}")
+        verdict = "" if target is None else ("  ok" if median_ms <= target else "  OVER TARGET")
+        row = f"{name:<48} {median_ms:>10.3f} {p99:>8.3f} {naive_text:>13} {ratio_text:>7}"
+        print(row + verdict)
     print(
         f"targets: canvas median <= {TARGET_CANVAS_MS} ms, PNG data URL median <= "
         f"{TARGET_IMAGE_MS} ms"

@@ -12,73 +12,43 @@ Then does the same (without the 10,000-prediction run) for the classic-style
 reference server (bench/classic_server.py: Flask + Keras model.predict in the
 web process) and prints the ratios. Every server is stopped at the end.
 
-    .venv/bin/python bench/serve_latency.py            # full run, a few minutes
-    .venv/bin/python bench/serve_latency.py --quick    # smaller counts, a smoke run
+    .venv/bin/python -m bench.serve_latency            # full run, a few minutes
+    .venv/bin/python -m bench.serve_latency --quick    # smaller counts, a smoke run
 """
 
 import argparse
 import itertools
 import json
 import os
-import socket
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-# Run as a script, bench/ is on the import path.
-from payloads import api_canvas_bodies, form_png_bodies, load_strokes
-from server_process import ROOT, GunicornServer, procfile_args
+from testkit.client import raw_post, send
+from testkit.fixtures import pen_digits_sample
+from testkit.payloads import api_canvas_bodies, form_png_bodies, pen_digit_drawings
+from testkit.servers import ROOT, GunicornServer, procfile_args
+from testkit.stats import median, percentile
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 
 
-def http_request(path: str, body: bytes, content_type: str) -> bytes:
-    """The bytes of one HTTP/1.1 POST, built once so the client spends its CPU
-    on sending rather than formatting (it shares the two cores with the server)."""
-    head = (
-        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
-        f"Content-Length: {len(body)}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
-    )
-    return head.encode("ascii") + body
-
-
-def request(port: int, raw: bytes) -> tuple[int, float]:
-    """One request on a fresh connection (sync workers close it after each answer);
-    the status, 0 when the connection failed, and the seconds to the full answer."""
-    started = time.perf_counter()
-    status = 0
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=60) as connection:
-            connection.sendall(raw)
-            chunks = []
-            while chunk := connection.recv(65536):
-                chunks.append(chunk)
-        answer = b"".join(chunks)
-        if answer.startswith(b"HTTP/1.1 ") and answer.find(b"\r\n\r\n") > 0:
-            status = int(answer[9:12])
-    except OSError:
-        pass
-    return status, time.perf_counter() - started
-
-
 def percentiles(latencies: list[float]) -> dict:
-    ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return {
-        "median_ms": round(statistics.median(ordered) * 1000, 2),
-        "p99_ms": round(p99 * 1000, 2),
-        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
-        "count": len(ordered),
+        "median_ms": round(median(latencies) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
+        "count": len(latencies),
     }
 
 
 def one_client(port: int, workload: list[bytes], count: int) -> dict:
     latencies, errors = [], 0
     for index in range(count):
-        status, seconds = request(port, workload[index % len(workload)])
+        status, seconds = send(port, workload[index % len(workload)])
         latencies.append(seconds)
         errors += status != 200
     return {**percentiles(latencies), "errors": errors}
@@ -94,7 +64,7 @@ def many_clients(port: int, workloads, count: int, clients: int) -> dict:
         mine = []
         while (ticket := next(tickets)) < count:
             workload = workloads[ticket % len(workloads)]
-            mine.append(request(port, workload[(ticket // len(workloads)) % len(workload)]))
+            mine.append(send(port, workload[(ticket // len(workloads)) % len(workload)]))
         with lock:
             results.extend(mine)
 
@@ -193,10 +163,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "serve.json")
     options = parser.parse_args()
 
-    drawings = load_strokes(count=200)
+    drawings = pen_digit_drawings(pen_digits_sample(), count=200)
     workloads = [
-        [http_request("/api/predict", body, JSON) for body in api_canvas_bodies(drawings)],
-        [http_request("/predict", body, FORM) for body in form_png_bodies(drawings)],
+        [raw_post("/api/predict", body, JSON) for body in api_canvas_bodies(drawings)],
+        [raw_post("/predict", body, FORM) for body in form_png_bodies(drawings)],
     ]
     ours_counts = {"single": 1000, "concurrent": 4000, "clients": 32}
     classic_counts = {"single": 300, "concurrent": 1000, "clients": 32}

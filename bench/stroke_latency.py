@@ -10,34 +10,28 @@ predicted digit's text appearing and the probability chart's next redraw
 time until the chart has settled (plotly_afterplot, after its short
 transition). Prints median and p99.
 
-    .venv/bin/python bench/stroke_latency.py              # 30 digits
-    .venv/bin/python bench/stroke_latency.py --digits 10
+    .venv/bin/python -m bench.stroke_latency            # 30 digits
+    .venv/bin/python -m bench.stroke_latency --digits 10
 Target (issue 4): median <= 150 ms.
 """
 
 import argparse
-import statistics
-import sys
 import time
-from pathlib import Path
 
-from server_process import GunicornServer, procfile_args
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+from selenium.webdriver.support.ui import WebDriverWait
 
 # The browser tests' pad driver: the same real input the tests use.
-from pad_driver import (  # noqa: E402
-    CHROME_FLAGS,
+from testkit.browser import (
     clear,
     draw_with_mouse,
-    load_pen_digits,
+    find_browser,
     open_page,
+    start_chromium,
     to_canvas,
 )
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from testkit.fixtures import pen_digits_sample
+from testkit.servers import GunicornServer
+from testkit.stats import median, percentile
 
 WATCH = """
 window.benchAnswer = {text: null, chart: null, settled: null};
@@ -58,14 +52,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", type=int, default=30)
     args = parser.parse_args()
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    digits = load_pen_digits()[: args.digits]
+    chromium, chromedriver = find_browser()
+    if chromium is None or chromedriver is None:
+        raise SystemExit("needs chromium and chromedriver (CHROMIUM_BIN / CHROMEDRIVER_BIN)")
+    digits = pen_digits_sample()[: args.digits]
     latencies, text_only, settled_all = [], [], []
-    with GunicornServer(procfile_args()) as server:
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    with GunicornServer() as server:
+        driver = start_chromium(chromium, chromedriver)
         try:
             open_page(driver, f"http://127.0.0.1:{server.port}/")
             for digit in digits:
@@ -93,11 +86,9 @@ def main() -> None:
         ("digit text", text_only),
         ("chart settled", settled_all),
     ):
-        ms = sorted(values)
-        p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
         print(
-            f"stroke end -> {name:<32} n={len(ms)}  median {statistics.median(ms):6.1f} ms"
-            f"  p99 {p99:6.1f} ms  max {ms[-1]:6.1f} ms"
+            f"stroke end -> {name:<32} n={len(values)}  median {median(values):6.1f} ms"
+            f"  p99 {percentile(values, 99):6.1f} ms  max {max(values):6.1f} ms"
         )
 
 

@@ -1,16 +1,15 @@
 """Shared fixtures: the shipped classifier, a fresh app per test, its test client,
-and the data files (which fail, not skip, under CI=true when missing)."""
+the committed samples, and the full data sets, which skip with one clear reason
+when absent (a clone without ../shared/data) and fail under CI=true."""
 
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from model.inference import load_classifier
 from model.training import data
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from testkit.fixtures import mnist_sample
 
 
 @pytest.fixture(scope="session")
@@ -31,10 +30,10 @@ def client(app):
 
 
 def require_data_file(path: Path) -> Path:
-    """The shared data file, or a failure under CI (a skip elsewhere) naming what is missing."""
+    """The full data file, or a failure under CI (a skip elsewhere) saying how to get it."""
     if not path.is_file():
-        message = f"{path} is missing: see ../shared/data/README.md, or set DIGITS_DATA_DIR"
-        if os.environ.get("CI") == "true":
+        message = f"needs the full data set ({path.name}): {data.MISSING_DATA_HINT}"
+        if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
     return path
@@ -51,7 +50,11 @@ def pen_digits_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def pen_trajectories_path() -> Path:
+    return require_data_file(data.PEN_TRAJECTORIES_PATH)
+
+
+@pytest.fixture(scope="session")
 def mnist_fixture():
     """200 MNIST test digits committed in the repo (origin: tests/fixtures/README.md)."""
-    with np.load(FIXTURES / "mnist_test_200.npz") as fixture:
-        return fixture["x_test"], fixture["y_test"]
+    return mnist_sample()

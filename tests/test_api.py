@@ -5,15 +5,15 @@ import base64
 import io
 import json
 import math
-from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
 
 import api
 from model import pipeline
+from testkit.fixtures import canvas_fixture
+from testkit.payloads import canvas_data, path_object, png_data_url
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "canvas"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -30,19 +30,7 @@ def seven_path() -> list:
 
 
 def canvas_json(paths: list) -> str:
-    objects = [
-        {
-            "type": "path",
-            "originX": "left",
-            "originY": "top",
-            "stroke": "#000000",
-            "strokeWidth": 18,
-            "fill": None,
-            "path": path,
-        }
-        for path in paths
-    ]
-    return json.dumps({"version": "1.7.3", "objects": objects})
+    return json.dumps(canvas_data(*(path_object(path, stroke_width=18) for path in paths)))
 
 
 def seven_png_data_url(background="white", ink="black") -> str:
@@ -50,12 +38,6 @@ def seven_png_data_url(background="white", ink="black") -> str:
     draw = ImageDraw.Draw(image)
     draw.line([(60, 50), (220, 52), (140, 230), (130, 250)], fill=ink, width=18, joint="curve")
     return png_data_url(image)
-
-
-def png_data_url(image: Image.Image) -> str:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def assert_prediction_shape(body: dict) -> None:
@@ -87,13 +69,8 @@ def test_canvas_json_string_gets_the_pipelines_prediction(client, classifier):
     assert_same_prediction(body, pipeline.predict_canvas(classifier, drawing, 280, 280))
 
 
-def recorded(name: str) -> dict:
-    """A json_data string a real DashCanvas sent, with its canvas size (see the README there)."""
-    return json.loads((FIXTURES / name).read_text())
-
-
 def test_recorded_dash_canvas_drawing_reads_as_its_digit(client):
-    fixture = recorded("seven_brush12.json")
+    fixture = canvas_fixture("seven_brush12.json")
     payload = {
         "canvas": fixture["json_data"],
         "width": fixture["width"],
@@ -107,7 +84,7 @@ def test_recorded_dash_canvas_drawing_reads_as_its_digit(client):
 
 
 def test_recorded_empty_canvas_is_empty(client):
-    fixture = recorded("empty.json")
+    fixture = canvas_fixture("empty.json")
     response = client.post("/api/predict", json={"canvas": fixture["json_data"]})
     assert response.status_code == 200
     assert response.get_json()["empty"] is True

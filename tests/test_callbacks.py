@@ -5,9 +5,6 @@ unsure answer and a refused drawing; then the same through Dash's own
 /_dash-update-component endpoint, with recorded dash-canvas payloads.
 """
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -17,17 +14,9 @@ from components.layout import build_layout, model_note
 from components.prediction_text import EMPTY_PROMPT, headline_for, headline_for_error
 from components.probability_chart import BAR_COLOR, probability_figure
 from model import pipeline
+from testkit.fixtures import canvas_fixture, canvas_fixture_names
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "canvas"
-DIGIT_FIXTURES = sorted(
-    path.name
-    for path in FIXTURES.glob("*.json")
-    if json.loads(path.read_text())["digit"] is not None
-)
-
-
-def load_fixture(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text())
+DIGIT_FIXTURES = canvas_fixture_names(drawn_digits_only=True)
 
 
 def make_prediction(probabilities, image=None) -> "pipeline.Prediction":
@@ -164,7 +153,7 @@ def test_layout_has_the_stable_ids():
 
 @pytest.mark.parametrize("name", DIGIT_FIXTURES)
 def test_recorded_drawing_shows_its_digit_bars_and_preview(classifier, name):
-    fixture = load_fixture(name)
+    fixture = canvas_fixture(name)
     view = callbacks.view_for_drawing(
         classifier, fixture["json_data"], fixture["width"], fixture["height"]
     )
@@ -177,7 +166,7 @@ def test_recorded_drawing_shows_its_digit_bars_and_preview(classifier, name):
     assert preview_pixels(view.preview).max() > 0.5
 
 
-@pytest.mark.parametrize("json_data", ["", None, load_fixture("empty.json")["json_data"]])
+@pytest.mark.parametrize("json_data", ["", None, canvas_fixture("empty.json")["json_data"]])
 def test_empty_pad_asks_for_a_digit_with_empty_bars(classifier, json_data):
     view = callbacks.view_for_drawing(classifier, json_data)
     assert view.headline.digit == ""
@@ -189,7 +178,7 @@ def test_empty_pad_asks_for_a_digit_with_empty_bars(classifier, json_data):
 @pytest.mark.parametrize(
     "json_data",
     [
-        load_fixture("touch_broken_two.json")["json_data"],
+        canvas_fixture("touch_broken_two.json")["json_data"],
         "not json at all",
         '{"objects": 5}',
         '{"objects": [{"type": "path", "path": [["M", "x", 1]]}]}',
@@ -213,7 +202,7 @@ def post(client, body):
 
 
 def test_endpoint_answers_a_recorded_stroke_with_the_digit(client):
-    fixture = load_fixture("seven_brush12.json")
+    fixture = canvas_fixture("seven_brush12.json")
     response = post(client, callbacks.dash_update_request(fixture["json_data"]))
     assert response.status_code == 200
     outputs = response.get_json()["response"]
@@ -223,7 +212,7 @@ def test_endpoint_answers_a_recorded_stroke_with_the_digit(client):
 
 
 def test_endpoint_answers_a_broken_touch_payload_with_a_message(client):
-    fixture = load_fixture("touch_broken_two.json")
+    fixture = canvas_fixture("touch_broken_two.json")
     response = post(client, callbacks.dash_update_request(fixture["json_data"]))
     assert response.status_code == 200
     outputs = response.get_json()["response"]
@@ -232,7 +221,7 @@ def test_endpoint_answers_a_broken_touch_payload_with_a_message(client):
 
 
 def test_clear_empties_everything_and_swaps_in_a_fresh_canvas(client):
-    drawn = load_fixture("five_brush24.json")["json_data"]
+    drawn = canvas_fixture("five_brush24.json")["json_data"]
     body = callbacks.dash_update_request(
         drawn, clear_clicks=1, changed=f"{ids.CLEAR_BUTTON}.n_clicks"
     )

@@ -2,7 +2,6 @@
 
 import copy
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,13 +16,9 @@ from model.preprocess import (
     Preprocessed,
     preprocess_canvas,
 )
+from testkit.fixtures import canvas_fixture, canvas_fixture_names
 
-FIXTURES = Path(__file__).parent / "fixtures" / "canvas"
-DIGIT_FIXTURES = ["four_brush5", "seven_brush12", "five_brush24", "three_small_corner"]
-
-
-def load_fixture(name):
-    return json.loads((FIXTURES / f"{name}.json").read_text())
+DIGIT_FIXTURES = canvas_fixture_names(drawn_digits_only=True)
 
 
 def stroke_payload(*strokes, stroke_width=12):
@@ -45,7 +40,7 @@ def with_first_coordinate(value):
 
 @pytest.mark.parametrize("name", DIGIT_FIXTURES)
 def test_recorded_drawing_renders_a_normalised_digit(name):
-    record = load_fixture(name)
+    record = canvas_fixture(name)
     result = preprocess_canvas(record["json_data"], record["width"], record["height"])
     assert isinstance(result, Preprocessed)
     assert result.empty is False
@@ -61,20 +56,20 @@ def test_recorded_drawing_renders_a_normalised_digit(name):
 
 @pytest.mark.parametrize("name", DIGIT_FIXTURES)
 def test_recorded_drawing_reads_the_same_as_a_parsed_dict_and_without_canvas_size(name):
-    record = load_fixture(name)
+    record = canvas_fixture(name)
     from_string = preprocess_canvas(record["json_data"], record["width"], record["height"])
     from_dict = preprocess_canvas(json.loads(record["json_data"]))
     np.testing.assert_array_equal(from_string.image, from_dict.image)
 
 
 def test_recorded_empty_canvas_is_empty_not_an_error():
-    record = load_fixture("empty")
+    record = canvas_fixture("empty")
     result = preprocess_canvas(record["json_data"], record["width"], record["height"])
     assert result == Preprocessed(image=None, empty=True)
 
 
 def test_recorded_broken_touch_drawing_is_invalid_input():
-    record = load_fixture("touch_broken_two")
+    record = canvas_fixture("touch_broken_two")
     with pytest.raises(InvalidInput) as caught:
         preprocess_canvas(record["json_data"], record["width"], record["height"])
     assert caught.value.status_code == 400
@@ -84,7 +79,7 @@ def test_recorded_broken_touch_drawing_is_invalid_input():
 def test_quadratic_paths_pass_through_every_recorded_point():
     # fabric's pencil writes Q commands whose end points are the pointer positions:
     # the parsed polyline must go through every one of them, in order.
-    record = load_fixture("four_brush5")
+    record = canvas_fixture("four_brush5")
     data = json.loads(record["json_data"])
     (stroke, *_) = parse_canvas(data)
     ends = np.array([command[-2:] for command in data["objects"][0]["path"]], dtype=float)
@@ -97,7 +92,7 @@ def test_quadratic_paths_pass_through_every_recorded_point():
 
 
 def test_background_image_object_is_not_ink():
-    record = load_fixture("four_brush5")
+    record = canvas_fixture("four_brush5")
     data = json.loads(record["json_data"])
     plain = preprocess_canvas(copy.deepcopy(data)).image
     data["objects"].insert(0, {"type": "image", "left": 0, "top": 0, "width": 400, "height": 400})
@@ -308,13 +303,13 @@ def test_limits_are_far_above_what_a_person_draws():
     # a busy real drawing: the largest recorded fixture, in objects and in points
     sizes = []
     for name in DIGIT_FIXTURES:
-        objects = json.loads(load_fixture(name)["json_data"])["objects"]
+        objects = json.loads(canvas_fixture(name)["json_data"])["objects"]
         sizes.append((len(objects), sum(len(obj["path"]) for obj in objects)))
     most_objects = max(count for count, _ in sizes)
     most_points = max(points for _, points in sizes)
     assert 20 * most_objects <= MAX_OBJECTS
     assert 20 * most_points <= MAX_POINTS
     assert (
-        20 * max(len(load_fixture(name)["json_data"]) for name in DIGIT_FIXTURES)
+        20 * max(len(canvas_fixture(name)["json_data"]) for name in DIGIT_FIXTURES)
         <= MAX_CANVAS_JSON_CHARS
     )

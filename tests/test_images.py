@@ -23,6 +23,8 @@ from model.preprocess import (
     preprocess_image,
 )
 from model.rasterize import CENTRE
+from testkit.payloads import data_url
+from testkit.payloads import image_bytes as encode
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # A "4" as a person draws it on the 400 px pad: the open L, then the stem.
@@ -59,16 +61,6 @@ def draw_four(
     if supersample > 1:
         image = image.resize((size, size), Image.Resampling.BOX)
     return image
-
-
-def encode(image, fmt="PNG", **options):
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **options)
-    return buffer.getvalue()
-
-
-def data_url(data, mime="image/png"):
-    return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
 
 
 def png_declaring(width, height):

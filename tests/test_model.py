@@ -146,3 +146,20 @@ def test_a_missing_card_is_refused_clearly(model_copy):
     card.unlink()
     with pytest.raises(ModelCardMismatch, match="cannot be read"):
         DigitClassifier.from_files(model, card)
+
+
+def test_a_structurally_corrupt_model_file_is_refused_before_litert_parses_it(model_copy):
+    # Bytes LiteRT cannot parse: the card's sha256 check must speak first.
+    model, card = model_copy
+    corrupt = bytearray(model.read_bytes())
+    corrupt[:64] = b"\xff" * 64
+    model.write_bytes(bytes(corrupt))
+    with pytest.raises(ModelCardMismatch, match="Export the model and its card together"):
+        DigitClassifier.from_files(model, card)
+
+
+def test_a_missing_model_file_is_refused_clearly(model_copy):
+    model, card = model_copy
+    model.unlink()
+    with pytest.raises(ModelCardMismatch, match="cannot be read"):
+        DigitClassifier.from_files(model, card)

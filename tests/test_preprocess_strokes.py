@@ -1,7 +1,6 @@
 """Strokes to 28x28: MNIST's framing and stroke thickness, whatever the position, size and brush."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,16 +11,12 @@ from model import rasterize
 from model.contract import BOX_SIZE, IMAGE_SIZE
 from model.preprocess import preprocess_canvas, preprocess_strokes
 from model.rasterize import CENTRE
+from testkit.fixtures import canvas_fixture, canvas_fixture_names, mnist_sample
 
-FIXTURES = Path(__file__).parent / "fixtures"
-DIGIT_FIXTURES = ["four_brush5", "seven_brush12", "five_brush24", "three_small_corner"]
+DIGIT_FIXTURES = canvas_fixture_names(drawn_digits_only=True)
 # Mean absolute difference (ink in [0, 1]) below which two 28x28 images are "the same digit
 # drawn again": a one-pixel shift of a typical digit already gives about 0.08.
 SAME_DRAWING_MAD = 0.01
-
-
-def recorded(name):
-    return json.loads((FIXTURES / "canvas" / f"{name}.json").read_text())
 
 
 def moved(json_data: str, scale: float, dx: float, dy: float, brush: float) -> str:
@@ -75,14 +70,13 @@ def assert_mnist_framed(image):
 
 @pytest.fixture(scope="module")
 def mnist_thickness():
-    with np.load(FIXTURES / "mnist_test_200.npz") as data:
-        digits = data["x_test"].astype(np.float32) / 255.0
+    digits = mnist_sample()[0].astype(np.float32) / 255.0
     return float(np.median([thickness(digit) for digit in digits]))
 
 
 @pytest.mark.parametrize("name", DIGIT_FIXTURES)
 def test_recorded_drawing_is_framed_like_mnist(name):
-    record = recorded(name)
+    record = canvas_fixture(name)
     image = preprocess_canvas(record["json_data"], record["width"], record["height"]).image
     assert_mnist_framed(image)
     # the longer side of the ink fills the 20x20 box (MNIST's digits touch it, too)
@@ -112,7 +106,7 @@ def test_recorded_drawing_is_framed_like_mnist(name):
     ],
 )
 def test_same_drawing_anywhere_any_size_any_brush_gives_the_same_image(name, scale, dx, dy, brush):
-    json_data = recorded(name)["json_data"]
+    json_data = canvas_fixture(name)["json_data"]
     original = preprocess_canvas(json_data).image
     variant = preprocess_canvas(moved(json_data, scale, dx, dy, brush)).image
     assert np.abs(variant - original).mean() < SAME_DRAWING_MAD
@@ -120,7 +114,8 @@ def test_same_drawing_anywhere_any_size_any_brush_gives_the_same_image(name, sca
 
 def test_recorded_brushes_from_5_to_24_give_the_same_stroke_thickness():
     widths = [
-        thickness(preprocess_canvas(recorded(name)["json_data"]).image) for name in DIGIT_FIXTURES
+        thickness(preprocess_canvas(canvas_fixture(name)["json_data"]).image)
+        for name in DIGIT_FIXTURES
     ]
     assert max(widths) / min(widths) < 1.2, widths
 
@@ -128,7 +123,7 @@ def test_recorded_brushes_from_5_to_24_give_the_same_stroke_thickness():
 def test_stroke_thickness_looks_like_mnist(mnist_thickness):
     for name in DIGIT_FIXTURES:
         for brush in (1, 5, 24, 60):
-            moved_payload = moved(recorded(name)["json_data"], 0.7, 10, 10, brush)
+            moved_payload = moved(canvas_fixture(name)["json_data"], 0.7, 10, 10, brush)
             drawn = thickness(preprocess_canvas(moved_payload).image)
             assert abs(drawn - mnist_thickness) / mnist_thickness < 0.2, (name, brush, drawn)
 

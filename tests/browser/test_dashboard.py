@@ -3,8 +3,13 @@ input and watch the answer appear with no click; undo, clear, layout, console.""
 
 import numpy as np
 import pytest
-from conftest import LiveServer
-from pad_driver import (
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+import dashboard
+from components import ids
+from components.prediction_text import EMPTY_PROMPT
+from testkit.browser import (
     chart_heights,
     clear,
     detail_text,
@@ -18,12 +23,7 @@ from pad_driver import (
     settle,
     wait_for_digit,
 )
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
-
-import dashboard
-from components import ids
-from components.prediction_text import EMPTY_PROMPT
+from testkit.servers import LiveServer
 
 LABELS = (2, 4, 7)
 

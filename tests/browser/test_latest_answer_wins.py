@@ -9,8 +9,10 @@ import threading
 import time
 
 import pytest
-from conftest import LiveServer
-from pad_driver import (
+
+import dashboard
+from components import ids
+from testkit.browser import (
     clear,
     draw_with_mouse,
     open_page,
@@ -18,9 +20,7 @@ from pad_driver import (
     predicted_digit,
     wait_for_digit,
 )
-
-import dashboard
-from components import ids
+from testkit.servers import LiveServer
 
 HOLD_LIMIT_SECONDS = 30
 FIRST, SECOND = 4, 7

@@ -1,13 +1,14 @@
-"""Drawing on the dashboard's pad in a real browser, and reading what the page shows.
+"""Drawing on the dashboard's pad in real headless Chromium, and reading what the page shows.
 
-Strokes come from the pen-written dev set (../shared/data/pen-digits-train.json:
-x, y in 0..100, y down), scaled into the square pad and replayed as real input:
-W3C pointer actions for the mouse, CDP Input.dispatchTouchEvent for a finger.
+Chromium and chromedriver are /usr/bin/chromium and /usr/bin/chromedriver unless
+CHROMIUM_BIN / CHROMEDRIVER_BIN say otherwise. Strokes come from the committed
+pen-written sample (testkit.fixtures: x, y in 0..100, y down), scaled into the
+square pad and replayed as real input: W3C pointer actions for the mouse, CDP
+Input.dispatchTouchEvent for a finger.
 """
 
-import itertools
-import json
-import math
+import os
+import shutil
 import time
 
 import numpy as np
@@ -20,7 +21,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from components import ids
 from components.drawing_pad import CANVAS_SIZE
 from model import pipeline
-from model.training import data
+from testkit.fixtures import pen_digits_sample
+from testkit.payloads import canvas_json, densify_by_step, place_on_pad
 
 # Headless Chromium as this project runs it everywhere (tests and bench/).
 CHROME_FLAGS = [
@@ -41,46 +43,48 @@ UPPER_CANVAS = f"#{ids.DRAWING_PAD} canvas.upper-canvas"
 LOWER_CANVAS = f"#{ids.DRAWING_PAD} canvas.lower-canvas"
 
 
-def load_pen_digits() -> list[dict]:
-    return json.loads(data.PEN_DIGITS_PATH.read_text())
+def executable(env_name: str, default: str) -> str | None:
+    path = os.environ.get(env_name, default)
+    return path if os.path.isfile(path) and os.access(path, os.X_OK) else shutil.which(path)
 
 
-def to_canvas(strokes, size: float = CANVAS_SIZE) -> list[list[tuple[float, float]]]:
+def find_browser() -> tuple[str | None, str | None]:
+    """(chromium, chromedriver) paths, None for each that is missing."""
+    return (
+        executable("CHROMIUM_BIN", "/usr/bin/chromium"),
+        executable("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"),
+    )
+
+
+def start_chromium(chromium: str, chromedriver: str, log_console: bool = False):
+    """A headless Chromium driven through chromedriver, with this project's flags."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    if log_console:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+def to_canvas(strokes, size: float = CANVAS_SIZE) -> list[np.ndarray]:
     """Pen strokes (0..100) to pad pixels, densified like a real pointer's moves."""
-    scale = (size - 2 * MARGIN) / 100.0
-    out = []
-    for stroke in strokes:
-        points = [(MARGIN + x * scale, MARGIN + y * scale) for x, y in stroke]
-        dense = [points[0]]
-        for (x0, y0), (x1, y1) in itertools.pairwise(points):
-            n = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / STEP_PX))
-            dense += [(x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(1, n + 1)]
-        out.append(dense)
-    return out
+    return [densify_by_step(s, STEP_PX) for s in place_on_pad(strokes, size, MARGIN)]
 
 
-def canvas_json(strokes) -> str:
-    """The fabric.js JSON a pad holding these pixel strokes would send (line segments)."""
-    objects = [
-        {
-            "type": "path",
-            "stroke": "black",
-            "strokeWidth": 16,
-            "path": [["M", *stroke[0]]] + [["L", x, y] for x, y in stroke[1:]],
-        }
-        for stroke in strokes
-    ]
-    return json.dumps({"objects": objects, "background": "#ccddff"})
-
-
-def pick_samples(classifier, labels, tries: int = 40) -> dict[int, list]:
+def pick_samples(classifier, labels, tries: int = 30) -> dict[int, list]:
     """For each label, the first pen digit the model reads as that label when drawn on the pad.
 
     The browser tests check the page, not the model's accuracy, so they draw
     digits whose strokes the model gets right outside the browser.
     """
     chosen = {}
-    digits = load_pen_digits()
+    digits = pen_digits_sample()
     for label in labels:
         candidates = [d for d in digits if d["label"] == label][:tries]
         for digit in candidates:
