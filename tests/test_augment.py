@@ -12,7 +12,7 @@ SEEDS = range(4)
 def _augment(from_strokes: bool, seed: int) -> tuple[np.ndarray, np.ndarray]:
     import tensorflow as tf
 
-    from model import train_augment
+    from model.training import augment as train_augment
 
     images = np.zeros((BATCH, 28, 28, 1), np.float32)
     images[:, 8:20, 13:15] = 1.0  # a 2-pixel-wide upright bar, like a "1"

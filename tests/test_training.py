@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 
 
 def _train(out_dir, mnist_path, pen_digits_path):
-    from model import train  # imports TensorFlow: only these tests need it
+    from model.training import train  # imports TensorFlow: only these tests need it
 
     args = ["--epochs", "1", "--limit", "1500", "--out-dir", str(out_dir)]
     args += ["--mnist", str(mnist_path), "--pen", str(pen_digits_path)]
@@ -49,7 +49,7 @@ def test_the_same_seed_trains_the_same_model(
 
 
 def test_pen_written_digits_train_on_softened_targets_and_mnist_on_one_hot():
-    from model import train
+    from model.training import train
 
     labels = np.arange(40) % 10
     from_strokes = np.arange(40) >= 20
