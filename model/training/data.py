@@ -95,11 +95,12 @@ def split_holdout(count: int, fraction: float, seed: int):
     return np.sort(order[held:]), np.sort(order[:held])
 
 
-def mnist_content_sha256(path) -> str:
-    """sha256 of MNIST's arrays themselves (see CONTENT_SHA256_DEFINITION): the same
-    for the shared file and a `make data` one, whose zip container may differ."""
+def mnist_content_sha256(file) -> str:
+    """sha256 of MNIST's arrays themselves in an .npz path or file (see
+    CONTENT_SHA256_DEFINITION): the same for the shared file and a `make data`
+    one, whose zip container may differ."""
     digest = hashlib.sha256()
-    with np.load(path) as mnist:
+    with np.load(file) as mnist:
         for key in MNIST_KEYS:
             array = np.ascontiguousarray(mnist[key])
             digest.update(f"{key} {array.dtype.str} {array.shape}\n".encode())
