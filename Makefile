@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test lint train evaluate bench clean
+.PHONY: run test lint data train evaluate bench clean
 
 run: $(VENV)/.serve-installed  ## set up the serving environment and start the dashboard
 	$(BIN)/python dashboard.py
@@ -16,6 +16,9 @@ test: $(VENV)/.dev-installed  ## set up everything and run lint and the whole te
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+data: $(VENV)/.serve-installed  ## download MNIST and the UCI pen digits into DIGITS_DATA_DIR (skips files already there)
+	$(BIN)/python -m model.training.fetch_data
 
 train: $(VENV)/.dev-installed  ## retrain, evaluate and export the model (about 30 minutes on 2 cores)
 	$(BIN)/python -m model.training.train

@@ -6,23 +6,24 @@ import numpy as np
 import pytest
 
 from model.inference import DigitClassifier
+from model.training.config import TrainingConfig
 
 pytestmark = pytest.mark.slow
 
 
-def _train(out_dir, mnist_path, pen_digits_path):
+def _train(out_dir, mnist_path, pen_digits_path, *options):
     from model.training import train  # imports TensorFlow: only these tests need it
 
-    args = ["--epochs", "1", "--limit", "1500", "--out-dir", str(out_dir)]
-    args += ["--mnist", str(mnist_path), "--pen", str(pen_digits_path)]
-    train.train(train.parse_args(args))
+    args = ["--out-dir", str(out_dir), "--mnist", str(mnist_path), "--pen", str(pen_digits_path)]
+    train.main([*args, *options])
     return DigitClassifier.from_files(out_dir / "digit_cnn.tflite", out_dir / "model_card.json")
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory, mnist_path, pen_digits_path):
     out_dir = tmp_path_factory.mktemp("trained")
-    return out_dir, _train(out_dir, mnist_path, pen_digits_path)
+    classifier = _train(out_dir, mnist_path, pen_digits_path, "--epochs", "1", "--limit", "1500")
+    return out_dir, classifier
 
 
 def test_one_short_epoch_trains_evaluates_and_exports_a_working_model(trained, mnist_fixture):
@@ -39,11 +40,18 @@ def test_one_short_epoch_trains_evaluates_and_exports_a_working_model(trained, m
     assert card["litert_vs_keras"]["max_abs_probability_difference"] <= 1e-4
 
 
-def test_the_same_seed_trains_the_same_model(
+def test_the_card_holds_every_setting_of_the_run(trained):
+    out_dir, _ = trained
+    config = TrainingConfig.from_card(out_dir / "model_card.json")
+    assert config == TrainingConfig(epochs=1, limit=1500)
+
+
+def test_a_run_from_the_card_alone_trains_the_same_model(
     trained, tmp_path, mnist_path, pen_digits_path, mnist_fixture
 ):
-    _, first = trained
-    second = _train(tmp_path, mnist_path, pen_digits_path)
+    first_dir, first = trained
+    card = first_dir / "model_card.json"
+    second = _train(tmp_path, mnist_path, pen_digits_path, "--config-from-card", str(card))
     images, _ = mnist_fixture
     np.testing.assert_array_equal(first.predict_batch(images), second.predict_batch(images))
 
@@ -54,12 +62,13 @@ def test_pen_written_digits_train_on_softened_targets_and_mnist_on_one_hot():
     labels = np.arange(40) % 10
     from_strokes = np.arange(40) >= 20
     images = np.zeros((40, 28, 28), np.float32)
-    dataset, _ = train.training_dataset(images, labels, from_strokes, epochs=1, seed=0)
+    config = TrainingConfig(epochs=1, seed=0)
+    dataset, _ = train.training_dataset(images, labels, from_strokes, config)
     targets = np.concatenate([batch_targets.numpy() for _, batch_targets in dataset])
     np.testing.assert_allclose(targets.sum(axis=1), 1.0, rtol=1e-6)
     # The batches are shuffled: tell the rows apart by how sure their targets are.
     peaks = np.sort(targets.max(axis=1))
     assert peaks[0] < 1.0
-    np.testing.assert_allclose(peaks[:20], 1.0 - train.PEN_LABEL_SMOOTHING * 0.9, rtol=1e-6)
+    np.testing.assert_allclose(peaks[:20], 1.0 - config.pen_label_smoothing * 0.9, rtol=1e-6)
     np.testing.assert_array_equal(peaks[20:], 1.0)
     assert np.bincount(targets.argmax(axis=1), minlength=10).tolist() == [4] * 10

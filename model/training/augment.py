@@ -5,7 +5,8 @@ random stroke-thickness change (a one-pixel dilation for bold strokes, a
 one-pixel erosion for thin ones), applied to whole batches at once. Digits
 rendered from strokes skip the thickness change: the serving rasterizer draws
 every stroke with the same pen, so no drawing ever reaches the model bold or thin.
-A fraction of the MNIST digits (CLEAN_PROBABILITY) pass unaugmented.
+A fraction of the MNIST digits (`mnist_unaugmented_probability`) pass unaugmented.
+The ranges and probabilities are an `AugmentationConfig` (config.py).
 """
 
 import math
@@ -13,36 +14,35 @@ import math
 import tensorflow as tf
 
 from model.contract import IMAGE_SIZE
-
-MAX_ROTATION_DEGREES = 8.0
-SCALE_RANGE = (0.92, 1.08)
-MAX_SHEAR = 0.12
-MAX_SHIFT_PIXELS = 2.0
-THICKEN_PROBABILITY = 0.15
-THIN_PROBABILITY = 0.1
-# MNIST digits left as scanned, as the test set's are: without them every crisp
-# training image would be a rendered stroke, and crispness would read as pen style.
-CLEAN_PROBABILITY = 0.2
+from model.training.config import AugmentationConfig
 
 
-def augment_batch(images: tf.Tensor, from_strokes: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
+def augment_batch(
+    images: tf.Tensor,
+    from_strokes: tf.Tensor,
+    seed: tf.Tensor,
+    settings: AugmentationConfig | None = None,
+) -> tf.Tensor:
     """Augment a (N, 28, 28, 1) float batch; `from_strokes` (N,) bool marks digits
-    rendered by the rasterizer; `seed` is a stateless (2,) int seed."""
+    rendered by the rasterizer; `seed` is a stateless (2,) int seed; `settings`
+    defaults to the committed run's."""
+    settings = settings or AugmentationConfig()
     seeds = tf.random.experimental.stateless_split(seed, 8)
     count = tf.shape(images)[0]
 
     def uniform(index, low, high):
         return tf.random.stateless_uniform([count], seeds[index], low, high)
 
-    angle = uniform(0, -1.0, 1.0) * math.radians(MAX_ROTATION_DEGREES)
-    scale_x = uniform(1, *SCALE_RANGE)
-    scale_y = scale_x * uniform(2, 0.93, 1.07)  # mild aspect change, as people draw
-    shear = uniform(3, -MAX_SHEAR, MAX_SHEAR)
-    shift_x = uniform(4, -MAX_SHIFT_PIXELS, MAX_SHIFT_PIXELS)
-    shift_y = uniform(5, -MAX_SHIFT_PIXELS, MAX_SHIFT_PIXELS)
+    angle = uniform(0, -1.0, 1.0) * math.radians(settings.rotation_degrees)
+    scale_x = uniform(1, *settings.scale_range)
+    scale_y = scale_x * uniform(2, *settings.aspect_range)
+    shear = uniform(3, -settings.shear, settings.shear)
+    shift_x = uniform(4, -settings.shift_pixels, settings.shift_pixels)
+    shift_y = uniform(5, -settings.shift_pixels, settings.shift_pixels)
     augmented = _affine(images, angle, scale_x, scale_y, shear, shift_x, shift_y)
-    augmented = _change_thickness(augmented, uniform(6, 0.0, 1.0), from_strokes)
-    clean = tf.logical_and(tf.logical_not(from_strokes), uniform(7, 0.0, 1.0) < CLEAN_PROBABILITY)
+    augmented = _change_thickness(augmented, uniform(6, 0.0, 1.0), from_strokes, settings)
+    left_as_scanned = uniform(7, 0.0, 1.0) < settings.mnist_unaugmented_probability
+    clean = tf.logical_and(tf.logical_not(from_strokes), left_as_scanned)
     return tf.where(clean[:, None, None, None], images, augmented)
 
 
@@ -72,11 +72,11 @@ def _affine(images, angle, scale_x, scale_y, shear, shift_x, shift_y):
     )
 
 
-def _change_thickness(images, draw, keep_width):
+def _change_thickness(images, draw, keep_width, settings):
     change = tf.logical_not(keep_width)
-    make_bold = tf.logical_and(change, draw < THICKEN_PROBABILITY)[:, None, None, None]
-    make_thin = tf.logical_and(change, draw > 1.0 - THIN_PROBABILITY)[:, None, None, None]
+    make_bold = tf.logical_and(change, draw < settings.thicken_probability)
+    make_thin = tf.logical_and(change, draw > 1.0 - settings.thin_probability)
     bold = tf.nn.max_pool2d(images, ksize=2, strides=1, padding="SAME")
     thin = -tf.nn.max_pool2d(-images, ksize=2, strides=1, padding="SAME")
-    images = tf.where(make_bold, bold, images)
-    return tf.where(make_thin, thin, images)
+    images = tf.where(make_bold[:, None, None, None], bold, images)
+    return tf.where(make_thin[:, None, None, None], thin, images)

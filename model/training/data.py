@@ -1,5 +1,6 @@
 """Training data: MNIST from its .npz file and the pen-written digits rendered
-through the serving preprocessing, with a seeded held-out split.
+through the serving preprocessing, with a seeded held-out split, and the digests
+of their content that the model card names them by.
 
 Where the files are: each is looked for first in ../shared/data (beside the
 project's root), then in DIGITS_DATA_DIR, which defaults to a per-user cache
@@ -7,6 +8,7 @@ folder and is where `make data` downloads them (model/training/fetch_data.py).
 Every loader also takes an explicit path. Nothing here downloads anything.
 """
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -14,13 +16,20 @@ from pathlib import Path
 import numpy as np
 
 from model.preprocess import preprocess_strokes
+from model.training.config import TrainingConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 MNIST_FILE = "mnist.npz"
 PEN_DIGITS_FILE = "pen-digits-train.json"
 PEN_TRAJECTORIES_FILE = "pen-digits-trajectories.json"
-PEN_HOLDOUT_FRACTION = 0.2
+MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
+PEN_HOLDOUT_FRACTION = TrainingConfig.pen_holdout_fraction
+CONTENT_SHA256_DEFINITION = (
+    "sha256 of the content, not of the file (model.training.data): for MNIST, of each "
+    "array in the order x_train, y_train, x_test, y_test as '<name> <dtype> <shape>\\n' "
+    "then its C-order bytes; for JSON, of the records re-serialised compactly"
+)
 
 
 def download_dir() -> Path:
@@ -84,3 +93,26 @@ def split_holdout(count: int, fraction: float, seed: int):
     order = np.random.default_rng(seed).permutation(count)
     held = round(count * fraction)
     return np.sort(order[held:]), np.sort(order[:held])
+
+
+def mnist_content_sha256(file) -> str:
+    """sha256 of MNIST's arrays themselves in an .npz path or file (see
+    CONTENT_SHA256_DEFINITION): the same for the shared file and a `make data`
+    one, whose zip container may differ."""
+    digest = hashlib.sha256()
+    with np.load(file) as mnist:
+        for key in MNIST_KEYS:
+            array = np.ascontiguousarray(mnist[key])
+            digest.update(f"{key} {array.dtype.str} {array.shape}\n".encode())
+            digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def records_json(records) -> bytes:
+    """Records as the data files hold them: compact JSON, keys in their order."""
+    return json.dumps(records, separators=(",", ":")).encode()
+
+
+def records_content_sha256(path) -> str:
+    """sha256 of a JSON data file's records, whatever its whitespace."""
+    return hashlib.sha256(records_json(json.loads(Path(path).read_text()))).hexdigest()

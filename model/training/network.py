@@ -10,6 +10,7 @@ import keras
 from keras import layers
 
 from model.contract import INPUT_SHAPE, NUM_CLASSES
+from model.training.config import TrainingConfig
 
 
 def _conv(x, filters, kernel, strides=1, padding="valid"):
@@ -18,7 +19,7 @@ def _conv(x, filters, kernel, strides=1, padding="valid"):
     return layers.ReLU()(x)
 
 
-def build_model(dropout: float = 0.2) -> keras.Model:
+def build_model(dropout: float = TrainingConfig.dropout) -> keras.Model:
     inputs = keras.Input(shape=INPUT_SHAPE, name="image")
     x = _conv(inputs, 32, 3)  # 26x26
     x = _conv(x, 32, 3)  # 24x24

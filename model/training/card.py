@@ -1,0 +1,109 @@
+"""The model card train.py writes beside the model: what the file is, how to use it,
+how it was trained (the whole `TrainingConfig`, machine-readably) and how good it is.
+
+The training data are named by the digests of their content (data.py), which are
+the same for the shared files and for a `make data` download.
+"""
+
+import platform
+from dataclasses import asdict
+from pathlib import Path
+
+import keras
+import tensorflow as tf
+
+from model import rasterize
+from model.contract import BOX_SIZE, IMAGE_SIZE, INPUT_SHAPE
+from model.hashing import sha256_of
+from model.training import data, network
+from model.training.config import TrainingConfig
+
+
+def describe(
+    config: TrainingConfig,
+    model: keras.Model,
+    tflite_path: Path,
+    run: dict,
+    measured: dict,
+) -> dict:
+    """The card. `run`: mnist_path, pen_path, mnist_train_digits, pen_train_digits,
+    ema_momentum, seconds; `measured`: mnist_test, pen_digits_heldout, litert_vs_keras."""
+    mnist, pen = measured["mnist_test"], measured["pen_digits_heldout"]
+    return {
+        "name": "digit_cnn",
+        "architecture": [layer.__class__.__name__ for layer in model.layers],
+        "architecture_summary": network.__name__ + ": " + (model.name or ""),
+        "parameters": int(model.count_params()),
+        "input": _input_contract(),
+        "output": "softmax probabilities for digits 0-9",
+        "model_file": tflite_path.name,
+        "model_sha256": sha256_of(tflite_path),
+        "model_bytes": tflite_path.stat().st_size,
+        "training": _training(config, run),
+        "data": {
+            "mnist_file": Path(run["mnist_path"]).name,
+            "mnist_content_sha256": data.mnist_content_sha256(run["mnist_path"]),
+            "pen_digits_file": Path(run["pen_path"]).name,
+            "pen_digits_content_sha256": data.records_content_sha256(run["pen_path"]),
+            "content_sha256": data.CONTENT_SHA256_DEFINITION,
+        },
+        "mnist_test_accuracy": mnist["accuracy"],
+        "mnist_test": mnist,
+        "pen_digits_heldout_accuracy": pen["accuracy"],
+        "pen_digits_heldout": {
+            **pen,
+            "split": f"seeded random {config.pen_holdout_fraction:.0%} of the file, "
+            "never trained on",
+            "caveat": "the file has no writer ids, so held-out digits share writers with "
+            "training digits; this random split flatters the figure",
+        },
+        "litert_vs_keras": measured["litert_vs_keras"],
+    }
+
+
+def _input_contract() -> dict:
+    return {
+        "shape": list(INPUT_SHAPE),
+        "dtype": "float32",
+        "scaling": "0..1",
+        "polarity": "ink high (1.0) on background 0.0",
+        "normalisation": f"ink fitted into a {BOX_SIZE}x{BOX_SIZE} box keeping aspect ratio, "
+        f"centre of mass at ({rasterize.CENTRE}, {rasterize.CENTRE}) "
+        f"of {IMAGE_SIZE}x{IMAGE_SIZE}",
+        "pen_width_pixels": rasterize.PEN_WIDTH,
+    }
+
+
+def _training(config: TrainingConfig, run: dict) -> dict:
+    """A readable summary, then `config`: every setting, as TrainingConfig.from_dict reads it."""
+    augmentation = config.augmentation
+    return {
+        "seed": config.seed,
+        "epochs": config.epochs,
+        "batch_size": config.batch_size,
+        "optimizer": "Adam",
+        "learning_rate": f"cosine decay, peak {config.peak_learning_rate}, "
+        f"{config.warmup_epochs} warm-up epoch",
+        "weights": f"exponential moving average, momentum {run['ema_momentum']:.6f} "
+        f"(about {config.ema_horizon_epochs} epochs)",
+        "augmentation": {
+            "rotation_degrees": augmentation.rotation_degrees,
+            "scale_range": list(augmentation.scale_range),
+            "shear": augmentation.shear,
+            "shift_pixels": augmentation.shift_pixels,
+            "thicken_probability": augmentation.thicken_probability,
+            "thin_probability": augmentation.thin_probability,
+            "mnist_unaugmented_probability": augmentation.mnist_unaugmented_probability,
+            "thickness_change": "MNIST digits only; stroke-rendered digits keep "
+            "the rasterizer's pen width",
+        },
+        "mnist_train_digits": run["mnist_train_digits"],
+        "pen_train_digits": run["pen_train_digits"],
+        "pen_repeats_per_epoch": config.pen_repeats,
+        "pen_label_smoothing": config.pen_label_smoothing,
+        "pen_holdout_fraction": config.pen_holdout_fraction,
+        "seconds": round(run["seconds"], 1),
+        "machine": f"{platform.machine()}, Python {platform.python_version()}, "
+        f"TensorFlow {tf.__version__}",
+        "config": asdict(config),
+    }

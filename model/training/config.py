@@ -1,0 +1,83 @@
+"""Every setting of a training run, in one frozen object: `TrainingConfig`.
+
+The defaults are the settings of the committed model. train.py writes
+`asdict(config)` into the model card (`card["training"]["config"]`), and
+`TrainingConfig.from_dict` reads it back, so the card alone re-creates a run:
+`python -m model.training.train --config-from-card model/shipped/model_card.json`.
+Nothing here imports TensorFlow.
+"""
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class AugmentationConfig:
+    """Random distortions that make MNIST digits look hand-drawn (augment.py)."""
+
+    rotation_degrees: float = 8.0
+    scale_range: tuple[float, float] = (0.92, 1.08)
+    # Height over width, on top of the scale: a mild aspect change, as people draw.
+    aspect_range: tuple[float, float] = (0.93, 1.07)
+    shear: float = 0.12
+    shift_pixels: float = 2.0
+    thicken_probability: float = 0.15
+    thin_probability: float = 0.1
+    # MNIST digits left as scanned, as the test set's are: without them every crisp
+    # training image would be a rendered stroke, and crispness would read as pen style.
+    mnist_unaugmented_probability: float = 0.2
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """One run: data, network, schedule and augmentation settings."""
+
+    seed: int = 1234
+    epochs: int = 12
+    batch_size: int = 128
+    # Smoke runs train on the first `limit` MNIST digits and `limit // 10` pen digits.
+    limit: int | None = None
+    pen_holdout_fraction: float = 0.2
+    pen_repeats: int = 2  # the pen digits are few: show each twice per epoch
+    # The pen writers' conventions (flagged 1s, crossed 7s, 4s drawn in one stroke) look
+    # like other MNIST digits; softer targets keep them from bending MNIST's boundaries.
+    pen_label_smoothing: float = 0.1
+    dropout: float = 0.2
+    peak_learning_rate: float = 3e-3
+    warmup_epochs: int = 1
+    warmup_start_divisor: int = 20  # warm-up starts at peak_learning_rate / this
+    final_learning_rate_fraction: float = 0.01  # cosine decay ends at peak * this
+    ema_horizon_epochs: float = 1.5  # the exported weights average about this many epochs
+    augmentation: AugmentationConfig = field(default_factory=AugmentationConfig)
+
+    @classmethod
+    def from_dict(cls, settings: dict) -> "TrainingConfig":
+        """The config `asdict` wrote (JSON lists back to tuples); every field must be
+        there and no other, so a card cannot silently re-create a different run."""
+        augmentation = _build(AugmentationConfig, settings.get("augmentation", {}))
+        return _build(cls, {**settings, "augmentation": augmentation})
+
+    @classmethod
+    def from_card(cls, path) -> "TrainingConfig":
+        card = json.loads(Path(path).read_text())
+        try:
+            settings = card["training"]["config"]
+        except KeyError as missing:
+            raise ValueError(f"{path} has no training config (key {missing})") from None
+        return cls.from_dict(settings)
+
+
+def _build(kind, settings: dict):
+    names = {item.name for item in dataclasses.fields(kind)}
+    unknown, missing = set(settings) - names, names - set(settings)
+    if unknown or missing:
+        raise ValueError(
+            f"{kind.__name__}: unknown settings {sorted(unknown)}, missing {sorted(missing)}"
+        )
+    return kind(**{name: _frozen(value) for name, value in settings.items()})
+
+
+def _frozen(value):
+    return tuple(value) if isinstance(value, list) else value
