@@ -56,6 +56,8 @@ def parse_canvas(json_data) -> list[np.ndarray]:
         if not isinstance(obj, dict):
             raise InvalidInput(f"canvas object {index} is not an object")
         kind = obj.get("type")
+        if not isinstance(kind, str):  # a list or an object is not hashable, nor a type
+            raise InvalidInput(f"canvas object {index} has unsupported type {kind!r:.40}")
         if kind in _IGNORED_TYPES:
             continue
         if kind == "path":
