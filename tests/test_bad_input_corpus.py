@@ -489,25 +489,37 @@ CANVAS_CASES = [
         "",
     ),
     # Cost bombs: every point of a zigzag would be about 47 pen dots.
-    ("zigzag-100k-points", canvas(path_object(zigzag(preprocess.MAX_POINTS))), 200, ""),
-    ("zigzag-500-paths", canvas(*[path_object(zigzag(200)) for _ in range(500)]), 200, ""),
+    ("zigzag-max-points", canvas(path_object(zigzag(preprocess.MAX_POINTS))), 200, ""),
+    ("zigzag-100-paths", canvas(*[path_object(zigzag(200)) for _ in range(100)]), 200, ""),
     (
-        "zigzag-wide-100k",
+        "zigzag-wide-max-points",
         canvas(path_object(zigzag(preprocess.MAX_POINTS, high=(400, 400)))),
         200,
         "",
     ),
     (
-        "scribble-100k-points",
+        "scribble-max-points",
         canvas(path_object(random_path(preprocess.MAX_POINTS, 1))),
         413,
         "output pixels long",
     ),
     (
-        "scribble-500-paths",
-        canvas(*[path_object(random_path(200, i)) for i in range(500)]),
+        "scribble-100-paths",
+        canvas(*[path_object(random_path(200, i)) for i in range(100)]),
         413,
         "output pixels long",
+    ),
+    (
+        "zigzag-500-paths-of-200",
+        canvas(*[path_object(zigzag(200)) for _ in range(500)]),
+        413,
+        "the limit is",
+    ),
+    (
+        "scribble-100k-points",
+        canvas(path_object(random_path(100_000, 2))),
+        413,
+        "the limit is",
     ),
     (
         "scribble-500-lines",
@@ -588,7 +600,27 @@ for case_id, image, status, says in IMAGE_CASES:
     )
 
 FORM = "application/x-www-form-urlencoded"
+LIST_BOMB = "[]," * ((api.MAX_BODY_BYTES - 100) // 3)
+NUMBER_BOMB = "0.5," * ((api.MAX_BODY_BYTES - 100) // 4)
 CASES += [
+    Case(
+        "json-list-bomb", 413, "JSON values", kwargs=raw_json('{"canvas": [' + LIST_BOMB + "[]]}")
+    ),
+    Case("json-number-bomb", 413, "JSON values", kwargs=raw_json('{"x": [' + NUMBER_BOMB + "0]}")),
+    Case(
+        "canvas-string-list-bomb",
+        413,
+        "JSON values",
+        kwargs=canvas_body("[" + "[]," * (preprocess.MAX_CANVAS_JSON_CHARS // 3 - 10) + "[]]"),
+    ),
+    Case(
+        "image-data-url-at-the-limit",
+        400,
+        "not valid base64",
+        kwargs=image_body(
+            data_url(good_png()) + "A" * (preprocess.MAX_DATA_URL_CHARS - 50_000) + "-"
+        ),
+    ),
     Case(
         "width-huge-integer",
         400,
@@ -810,6 +842,13 @@ CASES += [
         content_type="text/plain",
     ),
     dash_case("oversized", 413, "byte limit", " " * (api.MAX_BODY_BYTES + 1), raw=True),
+    dash_case("list-bomb", 413, "JSON values", "[" + LIST_BOMB + "[]]", raw=True),
+    dash_case(
+        "json-data-list-bomb",
+        413,
+        "JSON values",
+        dash_body("[" + "[]," * (preprocess.MAX_CANVAS_JSON_CHARS // 3 - 10) + "[]]"),
+    ),
     dash_case("brush-width-huge", 200, "lineWidth", brush_clear(HUGE_INT)),
     dash_case("brush-width-string", 200, "lineWidth", brush_clear("wide")),
     dash_case("brush-width-negative", 200, "lineWidth", brush_clear(-5)),
@@ -847,12 +886,37 @@ CASES += [
     ),
     Case("dash-reload-hash", 404, "no such route", "/_reload-hash", "GET"),
 ]
-# Every drawing above through the page's callback: a 200 that says what the API said.
+# Every drawing above through the page's callback: a 200 that says what the API
+# said, unless the request's body is itself too costly to parse (413).
 for case_id, drawing, status, says in CANVAS_CASES:
-    text = drawing if isinstance(drawing, str) else json.dumps(drawing)
-    CASES.append(
-        dash_case(f"canvas-{case_id}", 200, says if status != 200 else "", dash_body(text))
+    body = dash_body(drawing if isinstance(drawing, str) else json.dumps(drawing))
+    if sum(json.dumps(body).count(token) for token in ",:[{") > api.MAX_JSON_VALUES:
+        CASES.append(dash_case(f"canvas-{case_id}", 413, "JSON values", body))
+    else:
+        CASES.append(dash_case(f"canvas-{case_id}", 200, says if status != 200 else "", body))
+
+
+def raw_request(case: Case, host: str = "127.0.0.1") -> bytes:
+    """The case as the bytes of one HTTP/1.1 request on its own connection (for
+    the real server: tests/test_gunicorn.py and bench/hostile_corpus.py)."""
+    from werkzeug.test import EnvironBuilder
+
+    builder = EnvironBuilder(case.path, method=case.method, **case.kwargs)
+    try:
+        environ = builder.get_environ()
+        body = environ["wsgi.input"].read()
+    finally:
+        builder.close()
+    headers = [("Host", host), ("Connection", "close"), ("Accept", "application/json")]
+    if environ.get("CONTENT_TYPE"):
+        headers.append(("Content-Type", environ["CONTENT_TYPE"]))
+    if body or case.method in ("POST", "PUT", "PATCH"):
+        headers.append(("Content-Length", str(len(body))))
+    query = f"?{environ['QUERY_STRING']}" if environ.get("QUERY_STRING") else ""
+    head = f"{case.method} {case.path}{query} HTTP/1.1\r\n" + "".join(
+        f"{key}: {value}\r\n" for key, value in headers
     )
+    return head.encode("latin-1") + b"\r\n" + body
 
 
 # CPU seconds one request may take in the test client, building its body
