@@ -34,8 +34,10 @@ import ctypes
 import errno
 import json
 import os
+import socket
 import threading
 import time
+from concurrent import futures
 
 from gunicorn import util
 from gunicorn.http.unreader import SocketUnreader
@@ -160,6 +162,7 @@ class JsonThreadWorker(ThreadWorker):
 
     def load_wsgi(self):
         super().load_wsgi()
+        self._closer = futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="closer")
         self._in_flight = {}  # socket -> [method, path, started, answering]
         self._in_flight_lock = threading.Lock()
         app = self.wsgi
@@ -185,6 +188,26 @@ class JsonThreadWorker(ThreadWorker):
         util.write_error = _write_json_error  # this worker process only
 
     def handle(self, conn):
+        # gthread closes a finished connection on its event loop, lingering up
+        # to 2 s for the client to close too (util.close_graceful); a client
+        # that does neither stopped the loop, and so every accept, for 2 s.
+        # Here the end of the answer (FIN) goes out at once and the lingering
+        # happens on the closer threads.
+        if not hasattr(conn, "_closes_elsewhere"):
+            conn._closes_elsewhere = True
+            close = conn.close
+
+            def close_elsewhere(graceful=False):
+                if not graceful:
+                    return close()
+                try:
+                    conn.sock.shutdown(socket.SHUT_WR)
+                except OSError:
+                    return close()
+                self._closer.submit(_linger_and_close, conn.sock)
+                return None
+
+            conn.close = close_elsewhere
         # Swap in the deadline reader once the connection's parser exists.
         original_init = conn.init
 
@@ -226,6 +249,24 @@ class JsonThreadWorker(ThreadWorker):
                 _send_quietly(sock, _json_error(503, "Service Unavailable", message))
         self.cfg.worker_abort(self)
         os._exit(1)  # threads may be stuck in C code: do not wait for them
+
+
+def _linger_and_close(sock, linger=2.0, max_drain=65536) -> None:
+    """util.close_graceful after its shutdown: read what the client still sends
+    (so that closing does not reset the connection) until it closes, then close."""
+    deadline = time.monotonic() + linger
+    drained = 0
+    try:
+        while drained < max_drain and (remaining := deadline - time.monotonic()) > 0:
+            sock.settimeout(remaining)
+            data = sock.recv(4096)
+            if not data:
+                break
+            drained += len(data)
+    except OSError:
+        pass
+    finally:
+        sock.close()
 
 
 def _send_quietly(sock, data: bytes) -> None:

@@ -146,3 +146,17 @@ def test_a_missing_card_is_refused_clearly(model_copy):
     card.unlink()
     with pytest.raises(ModelCardMismatch, match="cannot be read"):
         DigitClassifier.from_files(model, card)
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [lambda data: data[: len(data) // 2], lambda data: b"\x00" * 64 + data[64:]],
+    ids=["truncated", "header-zeroed"],
+)
+def test_a_structurally_corrupt_model_file_is_refused_before_litert_parses_it(model_copy, corrupt):
+    # The card is stale (it names the intact file), so the sha256 check speaks
+    # first: a clear ModelCardMismatch, never a LiteRT traceback.
+    model, card = model_copy
+    model.write_bytes(corrupt(model.read_bytes()))
+    with pytest.raises(ModelCardMismatch, match="the card names sha256"):
+        DigitClassifier.from_files(model, card)
