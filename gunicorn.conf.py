@@ -21,7 +21,7 @@ of the answer must make progress within SEND_TIMEOUT seconds. A client can
 therefore hold a thread for REQUEST_READ_TIMEOUT seconds at most while sending,
 and as long as it keeps reading while receiving; 2 x THREADS such clients are
 needed to make an honest one wait. Beyond that, put a buffering proxy in front
-(Heroku's router buffers request headers and bodies; nginx does both ways).
+(Heroku's router buffers some of this; nginx buffers both ways).
 
 Errors are JSON, as the app's are: a request gunicorn itself refuses (a
 malformed request line, headers over its limits) and a request still running
@@ -53,7 +53,7 @@ THREADS = int(os.environ.get("GUNICORN_THREADS", "32"))
 threads = THREADS
 worker_connections = THREADS
 # One request a connection: a kept-alive connection would count against
-# worker_connections while idle. (Heroku's router opens one per request.)
+# worker_connections while idle.
 keepalive = 0
 
 # Seconds a client has to send its whole request once it has started, and to

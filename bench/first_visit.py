@@ -37,10 +37,11 @@ def visit(port: int) -> list:
     options.binary_location = "/usr/bin/chromium"
     for flag in CHROME_FLAGS:
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
         driver.get(f"http://127.0.0.1:{port}/")
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             drawn = driver.execute_script(
                 "return document.querySelectorAll('.js-plotly-plot .main-svg').length"
@@ -49,7 +50,9 @@ def visit(port: int) -> list:
                 break
             time.sleep(0.2)
         else:
-            raise RuntimeError("the page did not draw its figures in 30 s")
+            log = [entry["message"][:300] for entry in driver.get_log("browser")]
+            loaded = [row[0].split("/")[-1][:50] for row in driver.execute_script(ENTRIES)]
+            raise RuntimeError(f"the page did not draw its figures in 60 s: {log} {loaded}")
         time.sleep(1.0)  # anything still loading after the first draw
         return driver.execute_script(ENTRIES)
     finally:

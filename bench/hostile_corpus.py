@@ -8,7 +8,7 @@ records the status (which must be the expected 4xx or 200, never a 5xx) and
 the server time two ways: the wall time from the request's last byte sent to
 the answer's last byte received, on loopback (which a noisy machine inflates),
 and the CPU time the workers spent (one request at a time, so all of it is
-that request's). After every round it reads each
+that request's; the kernel counts it in 10 ms ticks). After every round it reads each
 worker's peak resident size (VmHWM). Targets (issue 15): no request over
 250 ms, every worker's peak at or below 150 MB.
 
@@ -81,6 +81,10 @@ def main() -> None:
     cpu: dict[str, list[float]] = {case.id: [] for case in CASES}
     wrong, peaks = [], []
     with GunicornServer(procfile_args(), env) as server:
+        expected = 1 if options.per_case_memory else 2
+        deadline = time.monotonic() + 30
+        while len(server.workers()) < expected and time.monotonic() < deadline:
+            time.sleep(0.1)  # /healthz answers as soon as one worker is up
         pids = [worker.pid for worker in server.workers()]
         print(
             f"{len(CASES)} cases, workers {pids}, idle peak RSS "

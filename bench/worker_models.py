@@ -69,27 +69,41 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument(
+        "--today",
+        type=Path,
+        help="a checkout of the code before this change (git archive COMMIT | tar -x -C DIR): "
+        "its own app and gunicorn.conf.py run as a third model",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "workers.json")
     options = parser.parse_args()
+    models = dict(MODELS)
+    if options.today:
+        today = str(options.today.resolve())
+        models = {
+            "today's checkout (sync)": ["--chdir", today, "--config", f"{today}/gunicorn.conf.py"],
+            **models,
+        }
     drawings = load_strokes(count=200)
     workloads = [
         [http_request("/api/predict", body, JSON) for body in api_canvas_bodies(drawings)],
         [http_request("/predict", body, FORM) for body in form_png_bodies(drawings)],
     ]
-    runs: dict[str, list[dict]] = {name: [] for name in MODELS}
+    runs: dict[str, list[dict]] = {name: [] for name in models}
     for round_number in range(options.rounds):
-        for name, extra in MODELS.items():
+        for name, extra in models.items():
             with GunicornServer(procfile_args() + extra) as server:
                 load(server.port, workloads, options.clients, 3)  # warm up
                 result = load(server.port, workloads, options.clients, options.duration)
             runs[name].append(result)
             print(f"round {round_number + 1} {name}: {result}", flush=True)
-    old, new = (statistics.median(r["requests_per_s"] for r in runs[n]) for n in MODELS)
+    medians = {name: statistics.median(r["requests_per_s"] for r in runs[name]) for name in models}
+    old, new = medians[next(iter(models))], medians["gthread (Procfile)"]
     report = {
         "clients": options.clients,
         "duration_s": options.duration,
         "runs": runs,
-        "median_requests_per_s": dict(zip(MODELS, (old, new), strict=True)),
+        "median_requests_per_s": medians,
         "new_over_old": round(new / old, 3),
         "errors": sum(r["errors"] for rs in runs.values() for r in rs),
     }
