@@ -87,7 +87,12 @@ def post_request(worker, req, environ, resp):
     length = environ.get("CONTENT_LENGTH") or "0"
     large = not length.isdigit() or int(length) > _LARGE_REQUEST_BYTES
     if _libc is not None and (large or environ.get("HTTP_TRANSFER_ENCODING")):
-        _libc.malloc_trim(0)
+        # After the answer, off the request's thread: the client is not kept waiting.
+        closer = getattr(worker, "_closer", None)
+        if closer is None:
+            _libc.malloc_trim(0)
+        else:
+            closer.submit(_libc.malloc_trim, 0)
 
 
 # Import the app (and load the model) once; the workers fork from it and share
