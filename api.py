@@ -4,16 +4,26 @@ Owns the routes outside Dash (POST /predict, the classic exercise's form post;
 POST /api/predict, the JSON API; GET /healthz), the request body limit, the
 mapping of every client mistake to a 4xx JSON {"error": ...} answer, and the
 security headers on every response. The digit work itself is model.pipeline's.
+
+`register_dash_guards` puts Dash's own routes under the same rules: a callback
+request is checked against the callbacks the app has before Dash reads it, an
+unknown component-suite file is a 404, Dash's hot-reload route answers only in
+debug mode, and their errors are JSON too.
 """
 
 import html
 import json
 import logging
 import math
+import threading
 from typing import Any
 
 import flask
+import orjson
+from dash._utils import split_callback_id
+from dash.fingerprint import check_fingerprint
 from werkzeug.exceptions import (
+    ClientDisconnected,
     HTTPException,
     InternalServerError,
     MethodNotAllowed,
@@ -33,6 +43,20 @@ MAX_BODY_BYTES = (
     max(preprocess.MAX_DATA_URL_CHARS * 9 // 8, 2 * preprocess.MAX_CANVAS_JSON_CHARS) + 16_384
 )
 
+# What parsing a JSON body may cost: its values (a comma, colon, bracket or
+# brace each, counted before parsing). 9 MB of "[]," would parse into three
+# million lists (200 MB); a drawing at the point limit, sent as the page's
+# callback sends it, has about 150,000.
+MAX_JSON_VALUES = 250_000
+# A request whose body is larger than this (a big image, a long drawing; a
+# drawing from the pad is 10 to 60 kB) waits for one of LARGE_REQUEST_SLOTS per
+# process before its body is read, so that many slow uploads at once cannot
+# hold many bodies in memory; the work is one request at a time anyway (the
+# GIL). After LARGE_REQUEST_WAIT_S it is answered 503 with Retry-After.
+LARGE_BODY_BYTES = 256 * 1024
+LARGE_REQUEST_SLOTS = 1
+LARGE_REQUEST_WAIT_S = 10
+
 FORM_FIELD = "digit"
 JSON_KEYS = ("image", "canvas")
 SIZE_KEYS = ("width", "height")
@@ -43,6 +67,12 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # default error pages.
 ALLOWED_METHODS = {"/predict": ("POST",), "/api/predict": ("POST",), "/healthz": ("GET",)}
 JSON_PREFIX = "/api/"
+# Dash's own routes (callbacks, layout, component suites, reload hash) answer
+# their errors as JSON too; the page and /assets/ keep Flask's pages.
+DASH_PREFIX = "/_dash-"
+DASH_CALLBACK_PATH = "/_dash-update-component"
+DASH_SUITES_PREFIX = "/_dash-component-suites/"
+DASH_RELOAD_PATH = "/_reload-hash"
 
 # Only directives that cannot break Dash's inline scripts and styles: framing,
 # plugins, base URL hijacking and form targets.
@@ -75,6 +105,8 @@ def register_api(server: flask.Flask, classifier) -> None:
                 "Content-Type must be application/x-www-form-urlencoded or "
                 f"multipart/form-data, got {_shown_type()}",
             )
+        flask.request.form  # noqa: B018 (parsed here, so a cut-off body is found first)
+        _refuse_cut_off_body()
         data = _form_image()
         prediction = pipeline.predict_image(classifier, data)
         if _wants_html():
@@ -119,7 +151,41 @@ def register_api(server: flask.Flask, classifier) -> None:
     server.register_error_handler(_ClientError, _client_error)
     server.register_error_handler(InvalidInput, _invalid_input)
     server.register_error_handler(HTTPException, _http_error)
+    server.before_request(_answer_options)
+    slots = threading.BoundedSemaphore(LARGE_REQUEST_SLOTS)
+
+    def take_a_slot_for_a_large_body():
+        request = flask.request
+        length = request.content_length
+        chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+        if not (chunked or (length or 0) > LARGE_BODY_BYTES):
+            return
+        if not slots.acquire(timeout=LARGE_REQUEST_WAIT_S):
+            raise _ClientError(503, "the server is busy with other large requests; try again")
+        flask.g.large_request_slot = True
+
+    def give_the_slot_back(_exc):
+        if flask.g.pop("large_request_slot", False):
+            slots.release()
+
+    server.before_request(take_a_slot_for_a_large_body)
+    server.teardown_request(give_the_slot_back)
     server.after_request(_add_security_headers)
+
+
+def register_dash_guards(dash_app) -> None:
+    """Check requests to Dash's own routes before Dash sees them (see the module doc)."""
+
+    def guard():
+        path = flask.request.path
+        if path == DASH_CALLBACK_PATH and flask.request.method == "POST":
+            _check_callback_request(dash_app)
+        elif path.startswith(DASH_SUITES_PREFIX):
+            _check_suite_path(dash_app, path[len(DASH_SUITES_PREFIX) :])
+        elif path == DASH_RELOAD_PATH and not dash_app._dev_tools.get("hot_reload"):
+            raise NotFound()  # it lists the installed packages; only debug mode needs it
+
+    dash_app.server.before_request(guard)
 
 
 class _ClientError(Exception):
@@ -149,13 +215,7 @@ def _json_body() -> dict[str, Any]:
     request = flask.request
     if not request.is_json:
         raise _ClientError(415, f"Content-Type must be application/json, got {_shown_type()}")
-    raw = request.get_data(cache=False)
-    try:
-        body = json.loads(raw, parse_constant=_reject_constant)
-    except RecursionError:
-        raise _ClientError(400, "request body is not valid JSON: nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both are
-        raise _ClientError(400, f"request body is not valid JSON: {exc}") from None
+    body = _parse_json_body()
     if not isinstance(body, dict):
         raise _ClientError(
             400, f"JSON body must be an object with 'image' or 'canvas', got {_kind(body)}"
@@ -195,9 +255,55 @@ def _json_body() -> dict[str, Any]:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _ClientError(400, f"'{key}' must be a positive number, got {_kind(value)}")
-        if not math.isfinite(value) or value <= 0:
-            raise _ClientError(400, f"'{key}' must be a positive finite number, got {value!r}")
+        if not _finite(value) or value <= 0:
+            raise _ClientError(
+                400, f"'{key}' must be a positive finite number, got {_shown_number(value)}"
+            )
     return body
+
+
+def _parse_json_body(keep: bool = False) -> Any:
+    """The request body parsed as strict JSON (no NaN or Infinity); raises
+    _ClientError. With `keep`, the body stays readable for a later reader."""
+    raw = flask.request.get_data(cache=keep)
+    _refuse_cut_off_body()
+    # A body shorter than the limit cannot hold more values than it has bytes.
+    values = 0 if len(raw) <= MAX_JSON_VALUES else sum(map(raw.count, (b",", b":", b"[", b"{")))
+    if values > MAX_JSON_VALUES:
+        raise _ClientError(
+            413, f"request body has about {values} JSON values; the limit is {MAX_JSON_VALUES}"
+        )
+    try:
+        return orjson.loads(raw)  # a tenth of json's time on a drawing's numbers
+    except orjson.JSONDecodeError:
+        pass
+    # What orjson refuses, the standard parser decides: it names the fault best
+    # and reads integers too large for 64 bits (which the checks then refuse).
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise _ClientError(400, "request body is not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both are
+        raise _ClientError(400, f"request body is not valid JSON: {exc}") from None
+
+
+def _refuse_cut_off_body() -> None:
+    """A body sent without Content-Length (chunked) is read up to the limit and
+    no further; if more was coming, the request is too large, not malformed."""
+    if flask.request.content_length is None:
+        flask.request.stream.read(1)  # raises RequestEntityTooLarge at the limit
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def _shown_number(value) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else f"{shown[:20]}... ({len(shown)} digits)"
 
 
 def _reject_constant(name: str):
@@ -237,7 +343,10 @@ def _error_response(status: int, message: str) -> flask.Response:
 
 
 def _client_error(exc: _ClientError) -> flask.Response:
-    return _error_response(exc.status_code, exc.message)
+    response = _error_response(exc.status_code, exc.message)
+    if exc.status_code == 503:
+        response.headers["Retry-After"] = "1"
+    return response
 
 
 def _invalid_input(exc: InvalidInput) -> flask.Response:
@@ -247,13 +356,16 @@ def _invalid_input(exc: InvalidInput) -> flask.Response:
 
 def _http_error(exc: HTTPException):
     path = flask.request.path
-    if not (path in ALLOWED_METHODS or path.startswith(JSON_PREFIX)):
+    if not _answers_json(path):
         return exc
     if isinstance(exc, InternalServerError):
         # Flask has already logged the traceback; the client gets none of it.
         return _error_response(500, "internal server error")
+    status = exc.code or 500
     if isinstance(exc, RequestEntityTooLarge):
         message = f"request body is larger than the {MAX_BODY_BYTES}-byte limit"
+    elif isinstance(exc, ClientDisconnected):
+        status, message = 408, "the request body did not arrive in full"
     elif isinstance(exc, MethodNotAllowed):
         allowed = ", ".join(ALLOWED_METHODS.get(path, exc.valid_methods or ()))
         message = f"method {flask.request.method} is not allowed on {path}; use {allowed}"
@@ -261,10 +373,97 @@ def _http_error(exc: HTTPException):
         message = f"no such route: {path}"
     else:
         message = exc.description or exc.name
-    response = _error_response(exc.code or 500, message)
+    response = _error_response(status, message)
     if isinstance(exc, MethodNotAllowed):
-        response.headers["Allow"] = ", ".join(ALLOWED_METHODS.get(path, exc.valid_methods or ()))
+        methods = ALLOWED_METHODS.get(path) or tuple(exc.valid_methods or ())
+        response.headers["Allow"] = _allow_header(methods)
     return response
+
+
+def _answers_json(path: str) -> bool:
+    return (
+        path in ALLOWED_METHODS
+        or path.startswith((JSON_PREFIX, DASH_PREFIX))
+        or path == DASH_RELOAD_PATH
+    )
+
+
+def _allow_header(methods) -> str:
+    """The methods a route answers: its own, HEAD with GET, and OPTIONS."""
+    methods = [m for m in methods if m not in ("HEAD", "OPTIONS")]
+    if "GET" in methods:
+        methods.append("HEAD")
+    return ", ".join([*methods, "OPTIONS"])
+
+
+def _answer_options():
+    """OPTIONS on an API route names that route's methods, as its 405s do; no
+    CORS (the page and the API share one origin)."""
+    request = flask.request
+    if request.method != "OPTIONS" or not (
+        request.path in ALLOWED_METHODS or request.path.startswith(JSON_PREFIX)
+    ):
+        return None
+    methods = ALLOWED_METHODS.get(request.path)
+    if methods is None:
+        raise NotFound()
+    response = flask.Response(status=204)
+    response.headers["Allow"] = _allow_header(methods)
+    return response
+
+
+def _check_callback_request(dash_app) -> None:
+    """Refuse a /_dash-update-component body that is not a call of one of the
+    app's callbacks, in the shape dash-renderer sends, before Dash reads it."""
+    if not flask.request.is_json:
+        raise _ClientError(415, f"Content-Type must be application/json, got {_shown_type()}")
+    body = _parse_json_body(keep=True)  # Dash reads it again
+    if not isinstance(body, dict):
+        raise _ClientError(400, f"callback request must be a JSON object, got {_kind(body)}")
+    output = body.get("output")
+    if not isinstance(output, str):
+        raise _ClientError(400, f"callback request needs 'output' as a string, got {_kind(output)}")
+    spec = dash_app.callback_map.get(output)
+    if spec is None or "callback" not in spec:  # clientside callbacks run in the browser
+        raise _ClientError(404, f"no server-side callback has the output {output[:80]!r}")
+    expected_outputs = split_callback_id(output)
+    if isinstance(expected_outputs, dict):
+        expected_outputs = [expected_outputs]
+    outputs = body.get("outputs")
+    if isinstance(outputs, dict):
+        outputs = [outputs]
+    # A prop whose value is undefined in the browser comes without "value".
+    _check_props("outputs", outputs, expected_outputs)
+    _check_props("inputs", body.get("inputs"), spec.get("inputs", []))
+    _check_props("state", body.get("state", []), spec.get("state", []))
+    changed = body.get("changedPropIds", [])
+    known = {f"{item['id']}.{item['property']}" for item in spec.get("inputs", [])}
+    if not isinstance(changed, list) or not all(item in known for item in changed):
+        raise _ClientError(
+            400, "callback request 'changedPropIds' must list some of this callback's inputs"
+        )
+
+
+def _check_props(key: str, given, expected: list) -> None:
+    names = [f"{item['id']}.{item['property']}" for item in expected]
+    shape = f"{len(expected)} objects with 'id' and 'property' ({', '.join(names)})"
+    if not isinstance(given, list) or len(given) != len(expected):
+        raise _ClientError(400, f"callback request '{key}' must be a list of {shape}")
+    for item, want in zip(given, expected, strict=True):
+        if (
+            not isinstance(item, dict)
+            or item.get("id") != want["id"]
+            or item.get("property") != want["property"]
+        ):
+            raise _ClientError(400, f"callback request '{key}' must be a list of {shape}")
+
+
+def _check_suite_path(dash_app, rest: str) -> None:
+    """A component-suite file Dash does not serve is a 404, not its exception."""
+    package, _, fingerprinted = rest.partition("/")
+    path, _ = check_fingerprint(fingerprinted)
+    if path not in dash_app.registered_paths.get(package, ()):
+        raise NotFound()
 
 
 def _add_security_headers(response: flask.Response) -> flask.Response:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import dash
 
-from api import register_api
+from api import register_api, register_dash_guards
 from components.callbacks import register_callbacks
 from components.layout import build_layout
+from compression import register_compression
 from model.inference import load_classifier
 
 ROOT = Path(__file__).resolve().parent
@@ -37,6 +38,8 @@ def create_app(config: dict | None = None) -> dash.Dash:
     app.layout = build_layout(classifier.card)
     register_callbacks(app, classifier)
     register_api(app.server, classifier)
+    register_dash_guards(app)
+    register_compression(app.server)
     return app
 
 

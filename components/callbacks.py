@@ -92,6 +92,16 @@ def view_for_drawing(
     return view_for_prediction(prediction)
 
 
+def brush_for(value) -> int:
+    """The slider's brush width as the fresh canvas takes it: a number the slider
+    can give, else the default (a request can send anything as the slider's value)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return drawing_pad.BRUSH_DEFAULT
+    if not drawing_pad.BRUSH_MIN <= value <= drawing_pad.BRUSH_MAX:  # NaN fails too
+        return drawing_pad.BRUSH_DEFAULT
+    return round(value)
+
+
 # The prediction callback's outputs, in order: the View's five, then the pad
 # (swapped for a fresh canvas on clear).
 PREDICTION_OUTPUTS = (
@@ -133,7 +143,7 @@ def register_callbacks(app, classifier) -> None:
     )
     def update_prediction(json_data, _clear_clicks, brush_width):
         if ctx.triggered_id == ids.CLEAR_BUTTON:
-            return (*empty_view().outputs(), drawing_pad.make_canvas(brush_width))
+            return (*empty_view().outputs(), drawing_pad.make_canvas(brush_for(brush_width)))
         return (*view_for_drawing(classifier, json_data).outputs(), no_update)
 
     # The brush width never needs the server.

@@ -19,10 +19,16 @@ import orjson
 from model.errors import InputTooLarge, InvalidInput
 
 # Generous limits: a person drawing one digit makes a handful of strokes of a
-# few hundred points each; these are orders of magnitude above that.
+# few hundred points each; these are orders of magnitude above that. The
+# points bound what reading a drawing costs (20,000 take about 40 ms and 5 MB
+# to parse); model/rasterize.py bounds what drawing it costs.
 MAX_CANVAS_JSON_CHARS = 2_000_000
 MAX_OBJECTS = 500
-MAX_POINTS = 100_000
+MAX_POINTS = 20_000
+# Commas, colons, brackets and braces in a canvas JSON string, counted before
+# parsing: 2,000,000 characters of "[]," would parse into 40 MB of lists. A
+# drawing at MAX_POINTS and MAX_OBJECTS has under 150,000.
+MAX_JSON_VALUES = 250_000
 MAX_ABS_COORDINATE = 1e6
 
 _COMMAND_ARITY = {"M": 2, "L": 2, "Q": 4}
@@ -56,6 +62,8 @@ def parse_canvas(json_data) -> list[np.ndarray]:
         if not isinstance(obj, dict):
             raise InvalidInput(f"canvas object {index} is not an object")
         kind = obj.get("type")
+        if not isinstance(kind, str):  # a list or an object is not hashable, nor a type
+            raise InvalidInput(f"canvas object {index} has unsupported type {kind!r:.40}")
         if kind in _IGNORED_TYPES:
             continue
         if kind == "path":
@@ -94,6 +102,11 @@ def _load(json_data):
         )
     if not json_data.strip():
         return None
+    values = sum(json_data.count(token) for token in ",:[{")
+    if values > MAX_JSON_VALUES:
+        raise InputTooLarge(
+            f"canvas data has about {values} JSON values; the limit is {MAX_JSON_VALUES}"
+        )
     try:
         return orjson.loads(json_data)  # twice as fast as json on a drawing's numbers
     except orjson.JSONDecodeError:

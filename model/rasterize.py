@@ -7,6 +7,15 @@ the anti-aliasing), shifted so its centre of mass sits at the centre of the
 28x28 field, and averaged down. The pen is always PEN_WIDTH output pixels
 wide, so the brush width and canvas size the person used do not change what
 the model sees: only the shape of the strokes does.
+
+The cost of a drawing is bounded by what the 28x28 output can show, not by
+what the client sends: a stroke costs one drawn dot per half output pixel of
+its length. A drawing that would cost more than MAX_SAMPLES dots (50 times the
+longest pen-written digit) is first merged: its points are snapped to a grid
+of a twelfth of an output pixel and every segment drawn more than once (a
+scribble back and forth over the same line) is drawn once, which the union of
+round-pen strokes does not change beyond that snapping. What is still too long
+is refused with InputTooLarge. Drawings under the bound render exactly as before.
 """
 
 import numpy as np
@@ -14,6 +23,7 @@ from PIL import Image, ImageDraw
 
 from model.centring import fit_to_frame
 from model.contract import BOX_SIZE, IMAGE_SIZE
+from model.errors import InputTooLarge
 
 # Calibrated so rendered strokes have MNIST's median thickness (ink mass per
 # unit of skeleton length, about 2.85 px on the training set).
@@ -26,6 +36,13 @@ SUPERSAMPLE = 6
 # Strokes are resampled to a point every half output pixel before drawing.
 RESAMPLE_STEP = 0.5
 MAX_REFITS = 4
+# The most resampled points (one pen dot each) one drawing may cost: the longest
+# of the 7,494 pen-written digits needs 185, a digit drawn on the pad about 80.
+# 10,000 dots draw in about 20 ms (each refit draws again).
+MAX_SAMPLES = 10_000
+# Over MAX_SAMPLES, points are snapped to a grid this many hi-res pixels apart
+# before repeated segments are merged (half a hi-res pixel of error at most).
+MERGE_GRID = 1.0
 # MNIST's digits have their centre of mass at (14.0, 14.0) in pixel-index
 # coordinates (measured on the training set: 13.99, 14.00).
 CENTRE = IMAGE_SIZE / 2
@@ -50,6 +67,19 @@ def render_strokes(strokes: list[np.ndarray], min_extent: float = 0.0) -> np.nda
     span = max(span, 1e-9)
     counts = np.array([len(stroke) for stroke in strokes])
     scale = (INK_SPAN - PEN_WIDTH) * SUPERSAMPLE / span
+    # Refits only shrink the scale, so the first drawing is the costliest.
+    step = RESAMPLE_STEP * SUPERSAMPLE / scale
+    samples = _sample_count(points, counts, step)
+    if samples > MAX_SAMPLES:
+        merged, merged_counts = _merge_repeats(points, counts, low, scale)
+        samples = min(samples, _sample_count(merged, merged_counts, step))
+        if samples > MAX_SAMPLES:
+            raise InputTooLarge(
+                f"the drawing's strokes are {samples * RESAMPLE_STEP:.0f} output pixels long, "
+                f"repeats merged; the limit is {MAX_SAMPLES * RESAMPLE_STEP:.0f} "
+                "(a digit is under 100)"
+            )
+        points, counts = merged, merged_counts
     # A lopsided drawing would reach past the frame once centred: draw it smaller.
     # The pen keeps its width, so one shrink can fall short; a few always do.
     for _ in range(MAX_REFITS):
@@ -124,3 +154,52 @@ def _resample(points: np.ndarray, counts: np.ndarray, step: float) -> tuple[np.n
     at = begins[stroke_of] + lengths[stroke_of] * fraction
     resampled = np.interp(at, along, path).view(np.float64).reshape(-1, 2)
     return resampled, sample_ends.tolist()
+
+
+def _stroke_pieces(points: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The length of every piece between consecutive points, and a mask of the
+    pieces that join one stroke to the next (not drawn)."""
+    pieces = np.hypot(*np.diff(points, axis=0).T)
+    joins = np.zeros(len(pieces), dtype=bool)
+    joins[np.cumsum(counts)[:-1] - 1] = True
+    return pieces, joins
+
+
+def _sample_count(points: np.ndarray, counts: np.ndarray, step: float) -> int:
+    """How many points `_resample` makes for these strokes at `step`, to within
+    one a stroke (an upper bound), without making them."""
+    pieces, joins = _stroke_pieces(points, counts)
+    total = float(pieces[~joins].sum()) if len(pieces) else 0.0
+    return int(total / step) + 2 * len(counts)
+
+
+def _merge_repeats(points, counts, low, scale) -> tuple[np.ndarray, np.ndarray]:
+    """The strokes as their distinct segments (two-point strokes) and lone
+    points, snapped to a MERGE_GRID hi-res grid. Every piece is drawn with the
+    same round pen and the same ink, so the drawing is the union of its pieces:
+    a piece drawn twice, in either direction, is drawn once."""
+    grid = MERGE_GRID / scale  # canvas units
+    snapped = np.round((points - low) / grid).astype(np.int64)
+    starts, ends = snapped[:-1], snapped[1:]
+    _, joins = _stroke_pieces(points, counts)
+    moving = ~joins & (starts != ends).any(axis=1)
+    # A segment is the same whichever way it was drawn: order its two ends.
+    # Snapped coordinates lie in 0..~100 (the scaled span), so a segment packs
+    # into one integer and NumPy's fast 1-D unique does the merging.
+    base = int(snapped.max()) + 1
+    keys = starts @ np.array([base, 1]), ends @ np.array([base, 1])
+    low_end, high_end = np.minimum(*keys)[moving], np.maximum(*keys)[moving]
+    unique = np.unique(low_end * base * base + high_end)
+    ends_of = np.stack([unique // (base * base), unique % (base * base)], axis=1).ravel()
+    segments = np.stack([ends_of // base, ends_of % base], axis=1)
+    # Points in no drawn segment (a stroke that never moves) are drawn as dots.
+    on_segment = np.zeros(len(snapped), dtype=bool)
+    on_segment[:-1] |= moving
+    on_segment[1:] |= moving
+    dot_keys = np.unique(snapped[~on_segment] @ np.array([base, 1]))
+    dots = np.stack([dot_keys // base, dot_keys % base], axis=1)
+    merged = np.concatenate([segments, dots]) * grid + low
+    merged_counts = np.concatenate(
+        [np.full(len(unique), 2, dtype=np.intp), np.ones(len(dots), dtype=np.intp)]
+    )
+    return merged, merged_counts

@@ -1,24 +1,32 @@
 """The real server: gunicorn with the Procfile's settings on a free loopback
-port, a few requests over HTTP, and a clean shutdown."""
+port, a few requests over HTTP, and a clean shutdown; then what an attacker
+would try: the hostile corpus, slow clients, requests gunicorn itself refuses,
+a worker killed mid-request."""
 
+import contextlib
 import http.client
 import importlib.util
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOT_TIMEOUT_S = 60
+READ_TIMEOUT_S = 3
+# Each worker's peak resident size over the whole hostile corpus (issue 15).
+MAX_WORKER_PEAK_MB = 150
 CANVAS = json.dumps(
     {
         "version": "1.7.3",
@@ -116,7 +124,8 @@ class Server:
 @pytest.fixture(scope="module")
 def server():
     require_gunicorn()
-    env = {**os.environ, "WEB_CONCURRENCY": "2"}
+    # A short read deadline, so that the test of it is quick; 20 s in production.
+    env = {**os.environ, "WEB_CONCURRENCY": "2", "GUNICORN_READ_TIMEOUT": str(READ_TIMEOUT_S)}
     env.pop("DASH_DEBUG", None)
     running = Server([*procfile_command(), "--bind", "127.0.0.1:0"], env)
     try:
@@ -176,3 +185,203 @@ def test_gunicorn_runs_without_debug(server):
     assert b"Werkzeug" not in body
     assert "Werkzeug" not in headers.get("Server", "")
     assert "not valid base64" in json.loads(body)["error"]
+
+
+# ---- hostile clients ----
+
+
+def raw_exchange(port: int, data: bytes, timeout: float = 30) -> bytes:
+    """Send `data` on a fresh connection and read the answer to its end."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        # answered and closed before the whole body was sent (a 413)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            connection.sendall(data)
+        chunks = []
+        try:
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+        except ConnectionResetError:
+            if not chunks:
+                raise
+    return b"".join(chunks)
+
+
+def parse_answer(answer: bytes) -> tuple[int, dict, bytes]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, body
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def workers(server) -> list[psutil.Process]:
+    return psutil.Process(server.process.pid).children()
+
+
+def test_the_hostile_corpus_gets_no_5xx_and_bounded_memory_from_the_real_server(server):
+    from test_bad_input_corpus import CASES, raw_request
+
+    for case in CASES:
+        started = time.perf_counter()
+        status, headers, body = parse_answer(raw_exchange(server.port, raw_request(case)))
+        seconds = time.perf_counter() - started
+        assert status == case.status, (case.id, body[:300])
+        assert headers["Content-Type"] == "application/json", case.id
+        if case.status >= 400 and case.method != "HEAD":
+            assert case.says in json.loads(body)["error"], case.id
+        assert seconds < 2.0, f"{case.id}: {seconds:.2f} s"
+    peaks = [peak_rss_mb(worker.pid) for worker in workers(server)]
+    assert max(peaks) <= MAX_WORKER_PEAK_MB, peaks
+    assert "Traceback" not in server.text()
+
+
+@pytest.mark.parametrize(
+    "data, status, says",
+    [
+        (b"GARBAGE\r\n\r\n", 400, "Invalid Request Line"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 9000 + b"\r\n\r\n", 431, "headers"),
+        (
+            b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+            414,
+            "Request Line is too large",
+        ),
+        (b"GET / HTTP/9.9\r\nHost: x\r\n\r\n", 400, "HTTP Version"),
+    ],
+    ids=["request-line", "header-too-long", "uri-too-long", "http-version"],
+)
+def test_requests_gunicorn_refuses_get_a_json_error(server, data, status, says):
+    answer_status, headers, body = parse_answer(raw_exchange(server.port, data))
+    assert answer_status == status
+    assert headers["Content-Type"] == "application/json"
+    assert says in json.loads(body)["error"]
+
+
+def test_slow_clients_do_not_stop_the_server_answering(server):
+    # Forty connections that send half a request and then nothing: with sync
+    # workers, two of these stopped /healthz for the 25 s timeout.
+    slow = []
+    try:
+        for index in range(40):
+            connection = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+            half = b"POST /api/predict HTTP/1.1\r\nHost: x\r\n" if index % 2 else b"GE"
+            connection.sendall(half)
+            slow.append(connection)
+        time.sleep(0.5)  # they are all being read by now
+        for _ in range(10):
+            started = time.perf_counter()
+            assert server.request("GET", "/healthz")[0] == 200
+            status, _, _ = server.post_json("/api/predict", {"canvas": CANVAS})
+            assert status == 200
+            assert time.perf_counter() - started < 1.0
+    finally:
+        for connection in slow:
+            connection.close()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Ty",
+        b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 100\r\n\r\n{"canvas"',
+    ],
+    ids=["headers", "body"],
+)
+def test_a_request_that_does_not_arrive_in_time_gets_408(server, data):
+    started = time.perf_counter()
+    status, headers, body = parse_answer(raw_exchange(server.port, data))
+    assert status == 408
+    assert headers["Content-Type"] == "application/json"
+    assert "error" in json.loads(body)
+    assert READ_TIMEOUT_S - 0.5 < time.perf_counter() - started < READ_TIMEOUT_S + 3
+
+
+def test_a_chunked_body_beyond_the_limit_is_413(server):
+    import api
+
+    head = (
+        b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+    )
+    piece = b"x" * 1_000_000
+    chunk = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+    count = api.MAX_BODY_BYTES // len(piece) + 1
+    try:
+        answer = raw_exchange(server.port, head + chunk * count + b"0\r\n\r\n")
+    except ConnectionResetError:
+        pytest.fail("the connection was reset instead of answered")
+    status, _, body = parse_answer(answer)
+    assert status == 413
+    assert "byte limit" in json.loads(body)["error"]
+
+
+def test_static_files_are_compressed_and_cached(server):
+    _, _, page = server.request("GET", "/")
+    path = re.search(
+        rb'src="(/_dash-component-suites/dash/dcc/dash_core_components\.v[^"]+)"', page
+    )
+    path = path.group(1).decode()
+    status, plain_headers, plain = server.request("GET", path)
+    assert status == 200
+    assert "Content-Encoding" not in plain_headers
+    for encoding, decode in (("br", __import__("brotli").decompress), ("gzip", gzip_decompress)):
+        status, headers, body = server.request("GET", path, headers={"Accept-Encoding": encoding})
+        assert status == 200
+        assert headers["Content-Encoding"] == encoding
+        assert len(body) < len(plain) / 3
+        assert decode(body) == plain
+        assert "max-age=31536000" in headers["Cache-Control"]
+        assert "Accept-Encoding" in headers["Vary"]
+    status, headers, _ = server.request(
+        "GET", "/_dash-component-suites/dash/nothing.v1_0_0m1.js", headers={"Accept-Encoding": "br"}
+    )
+    assert status == 404
+
+
+def gzip_decompress(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.decompress(data)
+
+
+def test_a_worker_killed_mid_request_answers_503_json_and_comes_back(server):
+    # A request the app is reading (its body never comes) when the arbiter
+    # kills the worker, as it does on a timeout: the client gets JSON, the log
+    # names the request, and the server answers again within seconds.
+    connection = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    try:
+        connection.sendall(
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n{"
+        )
+        time.sleep(0.5)
+        for worker in workers(server):
+            worker.send_signal(signal.SIGABRT)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    finally:
+        connection.close()
+    status, headers, body = parse_answer(answer)
+    assert status == 503
+    assert headers["Content-Type"] == "application/json"
+    assert "took too long" in json.loads(body)["error"]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if server.request("GET", "/healthz")[0] == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.1)
+    else:
+        pytest.fail("no healthy answer after the workers were killed:\n" + server.text())
+    log = server.text()
+    assert "Worker timeout: POST /api/predict" in log
+    assert "out of memory" not in log
