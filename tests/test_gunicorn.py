@@ -4,41 +4,29 @@ would try: the hostile corpus, slow clients, requests gunicorn itself refuses,
 a worker killed mid-request."""
 
 import contextlib
-import http.client
 import importlib.util
 import json
 import os
 import re
 import signal
 import socket
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import psutil
 import pytest
 
+from testkit.payloads import canvas_data, path_object
+from testkit.servers import GunicornServer
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-BOOT_TIMEOUT_S = 60
 READ_TIMEOUT_S = 3
 # Each worker's peak resident size over the whole hostile corpus (issue 15).
 MAX_WORKER_PEAK_MB = 150
 CANVAS = json.dumps(
-    {
-        "version": "1.7.3",
-        "objects": [
-            {
-                "type": "path",
-                "stroke": "#000",
-                "strokeWidth": 18,
-                "path": [["M", 140, 40], ["Q", 140, 40, 141, 140], ["L", 142, 240]],
-            }
-        ],
-    }
+    canvas_data(path_object([["M", 140, 40], ["Q", 140, 40, 141, 140], ["L", 142, 240]], 18))
 )
 
 
@@ -51,87 +39,13 @@ def require_gunicorn() -> None:
     pytest.skip(message)
 
 
-def procfile_command() -> list[str]:
-    """The Procfile's web command, run with this interpreter's gunicorn."""
-    line = (ROOT / "Procfile").read_text().strip()
-    kind, _, command = line.partition(":")
-    assert kind == "web"
-    words = command.split()
-    assert words[0] == "gunicorn"
-    return [sys.executable, "-m", "gunicorn", *words[1:]]
-
-
-class Server:
-    """A gunicorn process whose log is collected on a thread (so its pipe never fills)."""
-
-    def __init__(self, command: list[str], env: dict):
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
-        )
-        self.log: list[str] = []
-        self._listening = threading.Event()
-        self.port = None
-        threading.Thread(target=self._read_log, daemon=True).start()
-
-    def _read_log(self):
-        for line in self.process.stderr:
-            self.log.append(line)
-            found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line)
-            if found:
-                self.port = int(found.group(1))
-                self._listening.set()
-
-    def wait_until_healthy(self) -> None:
-        deadline = time.monotonic() + BOOT_TIMEOUT_S
-        assert self._listening.wait(BOOT_TIMEOUT_S), "gunicorn did not start:\n" + self.text()
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "gunicorn exited:\n" + self.text()
-            try:
-                if self.request("GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        pytest.fail("no healthy answer from /healthz:\n" + self.text())
-
-    def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            connection.close()
-
-    def post_json(self, path, payload):
-        body = json.dumps(payload) if not isinstance(payload, (str, bytes)) else payload
-        return self.request("POST", path, body, {"Content-Type": "application/json"})
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise
-
-    def text(self) -> str:
-        return "".join(self.log)
-
-
 @pytest.fixture(scope="module")
 def server():
     require_gunicorn()
     # A short read deadline, so that the test of it is quick; 20 s in production.
-    env = {**os.environ, "WEB_CONCURRENCY": "2", "GUNICORN_READ_TIMEOUT": str(READ_TIMEOUT_S)}
-    env.pop("DASH_DEBUG", None)
-    running = Server([*procfile_command(), "--bind", "127.0.0.1:0"], env)
-    try:
-        running.wait_until_healthy()
+    env = {"WEB_CONCURRENCY": "2", "GUNICORN_READ_TIMEOUT": str(READ_TIMEOUT_S)}
+    with GunicornServer(env=env) as running:
         yield running
-    finally:
         code = running.stop()
         assert code == 0, "gunicorn did not shut down cleanly:\n" + running.text()
 
