@@ -7,19 +7,16 @@ the bytes that crossed the wire (transferSize: headers and the body as sent,
 compressed where it was) and the body once decoded (what an uncompressed
 server would have sent). Target (issue 15): at most 2,000 kB on the wire.
 
-    .venv/bin/python bench/first_visit.py
+    .venv/bin/python -m bench.first_visit
 """
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
-from server_process import ROOT, GunicornServer, procfile_args
-
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
-from pad_driver import CHROME_FLAGS  # noqa: E402
+from testkit.browser import CHROME_FLAGS
+from testkit.servers import ROOT, GunicornServer, procfile_args
 
 TARGET_KB = 2000
 ENTRIES = """

@@ -1,7 +1,7 @@
 """The hostile-request corpus against the real server: time and memory per request.
 
 Starts the app as the Procfile does (gunicorn, gunicorn.conf.py, 2 workers) and
-sends every case of tests/test_bad_input_corpus.py (cost bombs, scan bombs,
+sends every case of testkit/hostile_corpus.py (cost bombs, scan bombs,
 malformed bodies, across /api/predict, /predict and /_dash-update-component)
 one at a time, each on its own connection, in ROUNDS rounds. For each case it
 records the status (which must be the expected 4xx or 200, never a 5xx) and
@@ -12,24 +12,20 @@ that request's; the kernel counts it in 10 ms ticks). After every round it reads
 worker's peak resident size (VmHWM). Targets (issue 15): no request over
 250 ms, every worker's peak at or below 150 MB.
 
-    .venv/bin/python bench/hostile_corpus.py            # 3 rounds
-    .venv/bin/python bench/hostile_corpus.py --rounds 1 --per-case-memory  # memory per case
+    .venv/bin/python -m bench.hostile_corpus            # 3 rounds
+    .venv/bin/python -m bench.hostile_corpus --rounds 1 --per-case-memory  # memory per case
 """
 
 import argparse
 import contextlib
 import json
 import socket
-import sys
 import time
 from pathlib import Path
 
-from server_process import ROOT, GunicornServer, procfile_args
-
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-from test_bad_input_corpus import CASES, raw_request  # noqa: E402
-
-from testkit.stats import percentile  # noqa: E402
+from testkit.hostile_corpus import CASES, raw_request
+from testkit.servers import ROOT, GunicornServer, procfile_args
+from testkit.stats import percentile
 
 MAX_SERVER_MS = 250
 MAX_WORKER_PEAK_MB = 150

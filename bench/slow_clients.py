@@ -12,24 +12,23 @@ connections and 4 honest clients, honest p99 at most 250 ms and no errors.
 With --compare-sync it runs the same against the previous configuration (2
 sync workers) first, for the README's before/after.
 
-    .venv/bin/python bench/slow_clients.py                 # 50 slow, 4 honest, 60 s
-    .venv/bin/python bench/slow_clients.py --compare-sync --duration 30
+    .venv/bin/python -m bench.slow_clients                 # 50 slow, 4 honest, 60 s
+    .venv/bin/python -m bench.slow_clients --compare-sync --duration 30
 """
 
 import argparse
 import collections
 import json
 import socket
-import sys
 import threading
 import time
 from pathlib import Path
 
-from payloads import api_canvas_bodies, load_strokes
-from serve_latency import JSON, http_request, request
-from server_process import ROOT, GunicornServer, procfile_args
-
-sys.path.insert(0, str(ROOT))
+from bench.serve_latency import JSON
+from testkit.client import raw_post, send
+from testkit.fixtures import pen_digits_sample
+from testkit.payloads import api_canvas_bodies, pen_digit_drawings
+from testkit.servers import ROOT, GunicornServer, procfile_args
 from testkit.stats import percentile
 
 SYNC_ARGS = ["--worker-class", "sync", "--threads", "1", "--keep-alive", "5"]
@@ -78,7 +77,7 @@ def honest_client(port: int, workload: list[bytes], stop: threading.Event, resul
     index = 0
     while not stop.is_set():
         started = time.monotonic()
-        status, seconds = request(port, workload[index % len(workload)])
+        status, seconds = send(port, workload[index % len(workload)])
         results.append((status, seconds, started))
         index += 1
 
@@ -147,8 +146,8 @@ def main() -> None:
     options = parser.parse_args()
     KINDS[:] = options.kinds.split(",")
     workload = [
-        http_request("/api/predict", body, JSON)
-        for body in api_canvas_bodies(load_strokes(count=100))
+        raw_post("/api/predict", body, JSON)
+        for body in api_canvas_bodies(pen_digit_drawings(pen_digits_sample(), count=100))
     ]
     report = {}
     if options.compare_sync:

@@ -8,23 +8,22 @@ Reports requests per second, latency and errors for each round and the ratio
 of the medians. Target (issue 15): 0 errors, the new model's throughput within
 10% of the old one's.
 
-    .venv/bin/python bench/worker_models.py                   # 2 rounds of 60 s each
-    .venv/bin/python bench/worker_models.py --rounds 1 --duration 20
+    .venv/bin/python -m bench.worker_models                   # 2 rounds of 60 s each
+    .venv/bin/python -m bench.worker_models --rounds 1 --duration 20
 """
 
 import argparse
 import json
 import statistics
-import sys
 import threading
 import time
 from pathlib import Path
 
-from payloads import api_canvas_bodies, form_png_bodies, load_strokes
-from serve_latency import FORM, JSON, http_request, request
-from server_process import ROOT, GunicornServer, procfile_args
-
-sys.path.insert(0, str(ROOT))
+from bench.serve_latency import FORM, JSON
+from testkit.client import raw_post, send
+from testkit.fixtures import pen_digits_sample
+from testkit.payloads import api_canvas_bodies, form_png_bodies, pen_digit_drawings
+from testkit.servers import ROOT, GunicornServer, procfile_args
 from testkit.stats import percentile
 
 MODELS = {
@@ -42,7 +41,7 @@ def load(port: int, workloads, clients: int, duration: float) -> dict:
         mine, index = [], offset
         while time.perf_counter() < stop:
             workload = workloads[index % len(workloads)]
-            mine.append(request(port, workload[(index // len(workloads)) % len(workload)]))
+            mine.append(send(port, workload[(index // len(workloads)) % len(workload)]))
             index += clients
         with lock:
             results.extend(mine)
@@ -84,10 +83,10 @@ def main() -> None:
             "today's checkout (sync)": ["--chdir", today, "--config", f"{today}/gunicorn.conf.py"],
             **models,
         }
-    drawings = load_strokes(count=200)
+    drawings = pen_digit_drawings(pen_digits_sample(), count=200)
     workloads = [
-        [http_request("/api/predict", body, JSON) for body in api_canvas_bodies(drawings)],
-        [http_request("/predict", body, FORM) for body in form_png_bodies(drawings)],
+        [raw_post("/api/predict", body, JSON) for body in api_canvas_bodies(drawings)],
+        [raw_post("/predict", body, FORM) for body in form_png_bodies(drawings)],
     ]
     runs: dict[str, list[dict]] = {name: [] for name in models}
     for round_number in range(options.rounds):

@@ -139,7 +139,7 @@ def workers(server) -> list[psutil.Process]:
 
 
 def test_the_hostile_corpus_gets_no_5xx_and_bounded_memory_from_the_real_server(server):
-    from test_bad_input_corpus import CASES, raw_request
+    from testkit.hostile_corpus import CASES, raw_request
 
     for case in CASES:
         started = time.perf_counter()
