@@ -9,8 +9,9 @@ strokes: the 8-point pen digits (pen-digits-train.json, all 7,494), each sent as
   is a before/after comparison, not an estimate for unseen writers.
 images: the MNIST test digits (all 10,000) through preprocess_image as PNG files: plain
   28x28 (README: 99.69%), cropped tight to the ink's bounding box (white on black as MNIST
-  is, and inverted, dark on light, as a scan is), and as a photo of a tightly cropped
-  digit (dark on light, 8x the size, light falling off across it, JPEG quality 75).
+  is, and inverted, dark on light, as a scan is; also cropped at half-strength ink, which
+  cuts into the strokes' soft edges), and as a photo (dark on light, 8x the size, light
+  falling off across it, JPEG quality 75) of the whole 28x28 and of the tight crop.
 
     .venv/bin/python bench/reading_checks.py                 # both, every digit
     .venv/bin/python bench/reading_checks.py images --count 2000
@@ -96,10 +97,11 @@ def check_strokes(classifier, count: int | None) -> None:
         print(f"  {path.stem:<22} {record['digit']} -> {read} ({probabilities[read]:.4f})")
 
 
-def tight(digit: np.ndarray) -> np.ndarray:
-    """The digit cropped to the bounding box of its ink (MNIST: ink > 0)."""
-    rows = np.flatnonzero(digit.any(axis=1))
-    cols = np.flatnonzero(digit.any(axis=0))
+def tight(digit: np.ndarray, level: int = 0) -> np.ndarray:
+    """The digit cropped to the bounding box of its pixels above `level` (0: of all its ink;
+    127: of its half-strength ink, as a scanner's auto-crop at a threshold cuts it)."""
+    rows = np.flatnonzero((digit > level).any(axis=1))
+    cols = np.flatnonzero((digit > level).any(axis=0))
     return digit[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
@@ -126,6 +128,10 @@ IMAGE_VARIANTS = {
     "plain 28x28 PNG, white on black": lambda d: encoded(Image.fromarray(d)),
     "tight crop PNG, white on black": lambda d: encoded(Image.fromarray(tight(d))),
     "tight crop PNG, black on white": lambda d: encoded(Image.fromarray(255 - tight(d))),
+    "crop at half ink PNG, black on white": lambda d: encoded(Image.fromarray(255 - tight(d, 127))),
+    "photo: 8x, uneven light, JPEG": lambda d: encoded(
+        photo(d), "JPEG", quality=PHOTO_JPEG_QUALITY
+    ),
     "tight crop photo: 8x, uneven light, JPEG": lambda d: encoded(
         photo(tight(d)), "JPEG", quality=PHOTO_JPEG_QUALITY
     ),
