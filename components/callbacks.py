@@ -111,7 +111,7 @@ def view_for_drawing(
         logger.info("refused a drawing: %s", error)
         return error_view(str(error), evidence_digit)
     if evidence_digit is None or prediction.empty:
-        return view_for_prediction(prediction)
+        return view_for_prediction(prediction, evidence_digit)
     maps = evidence.evidence_maps(classifier, prediction.image, prediction.probabilities)
     return view_for_prediction(prediction, evidence_digit, maps[evidence_digit])
 

@@ -102,10 +102,13 @@ def test_view_with_evidence_draws_the_chosen_digits_map(classifier):
     assert np.abs(against).max() > 0
 
 
-def test_evidence_asked_for_an_empty_pad_is_an_empty_view(classifier):
-    view = callbacks.view_for_drawing(classifier, None, evidence_digit=3)
+@pytest.mark.parametrize("json_data", [None, canvas_fixture("empty.json")["json_data"]])
+def test_evidence_asked_for_an_empty_pad_waits_for_a_drawing(classifier, json_data):
+    view = callbacks.view_for_drawing(classifier, json_data, evidence_digit=3)
     assert view.headline.digit == ""
     assert len(view.preview["data"]) == 1
+    assert "Draw a digit to see the evidence for 3" in caption_text(view.caption)
+    assert view.chart["data"][0]["marker"]["line"]["width"][3] > 0
 
 
 def test_endpoint_answers_with_the_evidence_for_the_chosen_digit(client):
