@@ -50,13 +50,20 @@ def test_ten_maps_of_28x28_in_minus_one_to_one(classifier, seven):
     assert np.allclose(np.abs(maps).max(axis=(1, 2)), 1)
 
 
-def test_evidence_only_where_a_patch_holds_ink(classifier, seven):
+def test_evidence_only_where_a_patch_holds_a_pixel_of_ink_or_more(classifier, seven):
     maps = evidence.evidence_maps(classifier, seven)
     inked = np.zeros((28, 28), dtype=bool)
     for row, column in evidence.ink_patches(seven):
         inked[row : row + evidence.PATCH, column : column + evidence.PATCH] = True
     assert inked.any() and not inked.all()
     assert np.all(maps[:, ~inked] == 0)
+    assert np.all(np.abs(maps[:, inked]).max(axis=0) > 0)
+    # The faint fringe of a stroke in the next patch is not run.
+    fringe = np.zeros((28, 28), dtype=np.float32)
+    fringe[10, 10] = 0.9
+    assert evidence.ink_patches(fringe) == []
+    fringe[11, 11] = 0.2
+    assert evidence.ink_patches(fringe) == [(8, 8)]
 
 
 def test_the_patch_an_answer_rests_on_is_red_and_the_one_against_it_blue():
