@@ -31,7 +31,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
-from model import pipeline, preprocess
+from model import evidence, pipeline, preprocess
 from model.errors import InputTooLarge, InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,9 @@ LARGE_REQUEST_WAIT_S = 10
 FORM_FIELD = "digit"
 JSON_KEYS = ("image", "canvas")
 SIZE_KEYS = ("width", "height")
+# `"explain": true` adds "input" (the 28x28 the network saw) and "evidence" (ten
+# 28x28 maps in [-1, 1], one per digit: model/evidence.py) to the answer.
+EXPLAIN_KEY = "explain"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 # The methods each route takes. Their errors, and those of any other path under
@@ -123,7 +126,10 @@ def register_api(server: flask.Flask, classifier) -> None:
             prediction = pipeline.predict_canvas(
                 classifier, body["canvas"], body.get("width"), body.get("height")
             )
-        return _json_response(prediction.to_json())
+        answer = prediction.to_json()
+        if body.get(EXPLAIN_KEY) is True:
+            answer.update(evidence.explain(classifier, prediction))
+        return _json_response(answer)
 
     def healthz():
         # The classifier is loaded before the routes exist, so reaching this
@@ -220,13 +226,15 @@ def _json_body() -> dict[str, Any]:
         raise _ClientError(
             400, f"JSON body must be an object with 'image' or 'canvas', got {_kind(body)}"
         )
-    unknown = sorted(set(body) - set(JSON_KEYS) - set(SIZE_KEYS))
+    unknown = sorted(set(body) - set(JSON_KEYS) - set(SIZE_KEYS) - {EXPLAIN_KEY})
     if unknown:
         raise _ClientError(
             400,
             f"unknown key(s) {', '.join(repr(k) for k in unknown)}; expected 'image', "
-            "or 'canvas' with optional 'width' and 'height'",
+            "or 'canvas' with optional 'width' and 'height'; optional 'explain'",
         )
+    if not isinstance(body.get(EXPLAIN_KEY, False), bool):
+        raise _ClientError(400, f"'explain' must be true or false, got {_kind(body[EXPLAIN_KEY])}")
     given = [key for key in JSON_KEYS if key in body]
     if not given:
         raise _ClientError(400, "JSON body must have an 'image' or a 'canvas' key")

@@ -13,7 +13,7 @@ import dash
 
 from api import register_api, register_dash_guards
 from components.callbacks import register_callbacks
-from components.layout import build_layout
+from components.layout import INDEX_STRING, build_layout
 from compression import register_compression
 from model.inference import load_classifier
 
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> dash.Dash:
         assets_folder=str(ROOT / "assets"),
         update_title=None,  # no "Updating..." flicker in the tab title on every stroke
         serve_locally=True,  # no CDN: the page must work offline and under a strict CSP
+        index_string=INDEX_STRING,
     )
     app.layout = build_layout(classifier.card)
     register_callbacks(app, classifier)

@@ -13,7 +13,21 @@ CLEAR_BUTTON = "clear-button"
 # The DashCanvas inside DRAWING_PAD; dash-canvas never writes its id into the DOM.
 CANVAS = "drawing-canvas"
 UNDO_BUTTON = "undo-button"
-BRUSH_WIDTH = "brush-width"
 PREDICTION_DETAIL = "prediction-detail"
 PREDICTION_PANEL = "prediction-panel"
 MODEL_NOTE = "model-note"
+
+# The compact answer above the pad on a phone (a copy of the answer, made in the browser).
+ANSWER_STRIP = "answer-strip"
+STRIP_DIGIT = "strip-digit"
+STRIP_DETAIL = "strip-detail"
+
+# Evidence: the digit whose evidence the preview shows (a dcc.Store; None: the
+# plain input), the caption under the preview, and the ten digit buttons under
+# the bars (pattern-matching ids {"type": EVIDENCE_TILE, "digit": 0-9}).
+EVIDENCE_DIGIT = "evidence-digit"
+PREVIEW_CAPTION = "preview-caption"
+EVIDENCE_TILE = "evidence-tile"
+
+ABOUT_MODEL = "about-model"
+CONFUSION_MATRIX = "confusion-matrix"

@@ -1,6 +1,9 @@
-"""The page layout: header with the model line, the pad on one side, the answers on the other."""
+"""The page layout: a short header, the pad on one side and the answers on the
+other (stacked on a phone, with the answer in a strip above the pad), and the
+"About the model" panel under them; and the HTML page around it."""
 
-from dash import html
+from dash import dcc, html
+from dash.dash import _default_index
 
 from components import (
     drawing_pad,
@@ -9,20 +12,13 @@ from components import (
     prediction_text,
     probability_chart,
 )
+from components.about_model import about_model, model_note
 
+# model_note is part of this module's interface (tests and older imports use it here).
+__all__ = ["INDEX_STRING", "build_layout", "model_note"]
 
-def model_note(card: dict) -> str:
-    """One line on the model from its card; parts the card lacks are left out."""
-    parts = []
-    mnist = card.get("mnist_test_accuracy")
-    pen = card.get("pen_digits_heldout_accuracy")
-    # Two decimals: near 99.5% a tenth of a point is the difference that matters.
-    if isinstance(mnist, (int, float)):
-        parts.append(f"{mnist:.2%} on the MNIST test set")
-    if isinstance(pen, (int, float)):
-        parts.append(f"{pen:.2%} on pen-written digits it never saw")
-    base = "A small convolutional network trained on MNIST and pen-written digits"
-    return f"{base}: {', '.join(parts)}." if parts else f"{base}."
+# Dash's own page, saying its language, so screen readers pronounce it as English.
+INDEX_STRING = _default_index.replace("<html>", '<html lang="en">', 1)
 
 
 def build_layout(card: dict | None = None) -> html.Div:
@@ -39,19 +35,19 @@ def build_layout(card: dict | None = None) -> html.Div:
                         "the answer updates as you lift it.",
                         className="lede",
                     ),
-                    html.P(
-                        model_note(card or {}),
-                        id=ids.MODEL_NOTE,
-                        className="model-note",
-                    ),
                 ],
             ),
             html.Main(
                 className="board",
                 children=[
-                    html.Section(className="panel", children=[drawing_pad.drawing_pad()]),
+                    html.Section(
+                        className="panel pad-card",
+                        **{"aria-label": "Drawing pad"},
+                        children=[prediction_text.answer_strip(), drawing_pad.drawing_pad()],
+                    ),
                     html.Section(
                         className="panel results",
+                        **{"aria-label": "What the network read"},
                         children=[
                             html.Div(
                                 className="answer-row",
@@ -62,7 +58,8 @@ def build_layout(card: dict | None = None) -> html.Div:
                                         children=[
                                             input_preview.input_preview(),
                                             html.Figcaption(
-                                                "What the network saw: 28 x 28 pixels",
+                                                input_preview.preview_caption(),
+                                                id=ids.PREVIEW_CAPTION,
                                                 className="caption",
                                             ),
                                         ],
@@ -71,9 +68,11 @@ def build_layout(card: dict | None = None) -> html.Div:
                             ),
                             html.H2("Probabilities", className="panel-title"),
                             probability_chart.probability_chart(),
+                            dcc.Store(id=ids.EVIDENCE_DIGIT, data=None),
                         ],
                     ),
                 ],
             ),
+            html.Aside(about_model(card or {}), **{"aria-label": "About the model"}),
         ],
     )

@@ -1,7 +1,10 @@
-"""The prediction's words: the big digit and the line under it.
+"""The prediction's words: the big digit and the line under it, and their
+compact copy above the pad on a phone.
 
 Pure functions of a model.pipeline.Prediction (or an error message), so the
-exact wording is tested without Dash or a browser.
+exact wording is tested without Dash or a browser. The panel is the page's one
+live region: a screen reader announces each new answer, digit and detail
+together; the strip is a visual copy and hidden from screen readers.
 """
 
 from dataclasses import dataclass
@@ -57,13 +60,29 @@ def prediction_panel(headline: Headline | None = None) -> html.Div:
     return html.Div(
         id=ids.PREDICTION_PANEL,
         className="prediction-panel",
+        role="status",
+        **{"aria-live": "polite", "aria-atomic": "true"},
         children=[
+            html.Span("Answer: ", className="visually-hidden"),
             html.Div(headline.digit, id=ids.PREDICTED_DIGIT, className="predicted-digit"),
             html.Div(
                 headline.detail,
                 id=ids.PREDICTION_DETAIL,
                 className=f"prediction-detail tone-{headline.tone}",
-                **{"aria-live": "polite"},
             ),
+        ],
+    )
+
+
+def answer_strip() -> html.Div:
+    """The answer in one line above the pad (shown on narrow screens only), filled
+    in the browser from the panel (assets/answer_strip.js)."""
+    return html.Div(
+        id=ids.ANSWER_STRIP,
+        className="answer-strip",
+        **{"aria-hidden": "true"},
+        children=[
+            html.Span("", id=ids.STRIP_DIGIT, className="strip-digit"),
+            html.Span(EMPTY_PROMPT, id=ids.STRIP_DETAIL, className="strip-detail tone-idle"),
         ],
     )

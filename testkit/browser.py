@@ -112,6 +112,26 @@ def open_page(driver, url: str) -> None:
     )
 
 
+def emulate_screen(driver, width: int, height: int, touch: bool = False) -> None:
+    """Make the page's viewport exactly width x height CSS pixels (a phone's when
+    `touch`: mobile metrics and touch input); emulate_screen(driver, 0, 0) undoes it.
+    Reload the page afterwards: the layout is laid out for the old size until then."""
+    if not width:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+        return
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": touch}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    driver.execute_cdp_cmd(
+        "Emulation.setTouchEmulationEnabled", {"enabled": touch, "maxTouchPoints": 1}
+    )
+
+
+def pad_size(driver) -> int:
+    """The drawing canvas's side in pixels (smaller on a phone)."""
+    return driver.execute_script("return document.querySelector(arguments[0]).width;", UPPER_CANVAS)
+
+
 def draw_with_mouse(driver, strokes) -> None:
     canvas = driver.find_element(By.CSS_SELECTOR, UPPER_CANVAS)
     rect = canvas.rect

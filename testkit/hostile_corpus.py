@@ -737,19 +737,16 @@ def dash_case(case_id: str, status: int, says: str, body, raw: bool = False, **e
     return Case(f"dash-{case_id}", status, says, api.DASH_CALLBACK_PATH, kwargs=kwargs)
 
 
-def brush_clear(width) -> dict:
-    body = callbacks.dash_update_request(
-        GOOD_CANVAS, clear_clicks=1, changed=f"{ids.CLEAR_BUTTON}.n_clicks"
-    )
-    body["state"][0]["value"] = width
-    return body
+def evidence_for(digit) -> dict:
+    """A drawing sent with `digit` as the evidence digit the page asks about."""
+    return callbacks.dash_update_request(GOOD_CANVAS, evidence_digit=digit)
 
 
 CLIENTSIDE = dash_body(
-    output=f"{ids.CANVAS}.lineWidth",
-    outputs={"id": ids.CANVAS, "property": "lineWidth"},
-    inputs=[{"id": ids.BRUSH_WIDTH, "property": "value", "value": 8}],
-    changedPropIds=[f"{ids.BRUSH_WIDTH}.value"],
+    output=f"{ids.STRIP_DIGIT}.children",
+    outputs={"id": ids.STRIP_DIGIT, "property": "children"},
+    inputs=[{"id": ids.PREDICTED_DIGIT, "property": "children", "value": "7"}],
+    changedPropIds=[f"{ids.PREDICTED_DIGIT}.children"],
     state=[],
 )
 CASES += [
@@ -767,7 +764,7 @@ CASES += [
         raw=True,
     ),
     dash_case(
-        "nan", 400, "NaN", json.dumps(dash_body()).replace('"value": 16', '"value": NaN'), raw=True
+        "nan", 400, "NaN", json.dumps(dash_body()).replace('"value": 0', '"value": NaN'), raw=True
     ),
     dash_case(
         "unknown-output", 404, "no server-side callback", dash_body(output="nothing.children")
@@ -839,10 +836,11 @@ CASES += [
         "JSON values",
         dash_body("[" + "[]," * (preprocess.MAX_CANVAS_JSON_CHARS // 3 - 10) + "[]]"),
     ),
-    dash_case("brush-width-huge", 200, "lineWidth", brush_clear(HUGE_INT)),
-    dash_case("brush-width-string", 200, "lineWidth", brush_clear("wide")),
-    dash_case("brush-width-negative", 200, "lineWidth", brush_clear(-5)),
-    dash_case("brush-width-null", 200, "lineWidth", brush_clear(None)),
+    dash_case("evidence-digit-huge", 200, "confident", evidence_for(HUGE_INT)),
+    dash_case("evidence-digit-string", 200, "confident", evidence_for("seven")),
+    dash_case("evidence-digit-negative", 200, "confident", evidence_for(-5)),
+    dash_case("evidence-digit-ten", 200, "confident", evidence_for(10)),
+    dash_case("evidence-digit-bool", 200, "confident", evidence_for(True)),
     dash_case("json-data-number", 200, "could not be read", dash_body(7)),
     dash_case("json-data-list", 200, "could not be read", dash_body([1, 2])),
     dash_case("json-data-empty", 200, "Draw a digit", dash_body("")),

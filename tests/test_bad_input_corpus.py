@@ -10,15 +10,14 @@ import time
 import pytest
 
 import api
-from components import drawing_pad, ids
 from model import preprocess
 from testkit.hostile_corpus import (
     CASES,
     FORM,
     GOOD_CANVAS,
     HUGE_INT,
-    brush_clear,
     canvas,
+    evidence_for,
     fresh_kwargs,
     good_png,
     path_object,
@@ -133,12 +132,11 @@ def test_the_zigzag_bomb_reads_as_the_one_segment_it_draws(client):
     assert bomb.get_json() == one.get_json()
 
 
-def test_the_brush_width_of_a_clear_is_one_the_slider_can_give(client):
-    for width, expected in [(HUGE_INT, 16), ("wide", 16), (3, 16), (33, 16), (8, 8), (12.4, 12)]:
-        response = client.post(api.DASH_CALLBACK_PATH, json=brush_clear(width))
-        canvas_props = response.get_json()["response"][ids.DRAWING_PAD]["children"]["props"]
-        assert canvas_props["lineWidth"] == expected, width
-    assert drawing_pad.BRUSH_DEFAULT == 16
+def test_an_evidence_digit_that_is_no_digit_shows_the_plain_input(client):
+    plain = client.post(api.DASH_CALLBACK_PATH, json=evidence_for(None)).get_json()
+    for digit in (HUGE_INT, "seven", -5, 10, True, 2.0):
+        answer = client.post(api.DASH_CALLBACK_PATH, json=evidence_for(digit)).get_json()
+        assert answer == plain, digit
 
 
 @pytest.mark.parametrize("path", ["/api/predict", "/predict"])

@@ -1,5 +1,6 @@
 """Browser-test fixtures: headless Chromium through chromedriver (testkit.browser),
-a screenshot after every test and a console check.
+the dashboard served for a test module, a screenshot after every test and a
+console check.
 
 When Chromium or chromedriver is missing the tests skip with the reason, except
 under CI=true, where they fail: a CI run must never pass without having driven
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+import dashboard
 from components.probability_chart import TRANSITION_MS
 from testkit.browser import find_browser, settle, start_chromium
+from testkit.servers import LiveServer
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "browser"
@@ -43,6 +46,13 @@ def browser():
     driver = start_chromium(chromium, chromedriver, log_console=True)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def live_dashboard(classifier):
+    """The dashboard with the shipped model, served on a loopback port for one module."""
+    with LiveServer(dashboard.create_app({"classifier": classifier})) as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,234 @@
+"""The "About the model" panel: the figures that matter, read from the model card.
+
+Every figure comes from the card (model/shipped/model_card.json); a figure the
+card lacks is left out or said to be missing, never made up. The pen-written
+digits' figure in the current card is from a random split, which puts every
+writer on both sides of it, so it is labelled as such. A writer-independent
+figure is shown when the card has one, under the keys
+`pen_writers_heldout_accuracy` and `pen_writers_heldout` (the same shape as
+`pen_digits_heldout`: count, accuracy, per_class_accuracy, confusion_matrix).
+"""
+
+from datetime import date
+
+from dash import dcc, html
+
+from components import ids
+
+# (card key of the summary dict, label): the test sets, most telling first.
+TEST_SETS = (
+    ("pen_writers_heldout", "Pen digits by writers it never saw"),
+    ("pen_digits_heldout", "Pen digits, random split (writers seen in training)"),
+    ("mnist_test", "MNIST test set"),
+)
+WRITERS_KEY = "pen_writers_heldout_accuracy"
+SHORT_NAMES = {
+    "pen_writers_heldout": "New writers",
+    "pen_digits_heldout": "Pen, random split",
+    "mnist_test": "MNIST",
+}
+RANDOM_SPLIT_NOTE = (
+    "The pen-written digits were split at random, so the people who wrote the test "
+    "digits also wrote training digits: that figure flatters how well the model "
+    "reads someone new. No writer-independent figure has been measured for this model yet."
+)
+ERROR_COLOR = "#f4a582"
+CORRECT_COLOR = "#dbe4f0"
+
+
+def model_note(card: dict) -> str:
+    """One line on the model from its card; parts the card lacks are left out."""
+    parts = []
+    mnist = card.get("mnist_test_accuracy")
+    pen = card.get("pen_digits_heldout_accuracy")
+    writers = card.get(WRITERS_KEY)
+    # Two decimals: near 99.5% a tenth of a point is the difference that matters.
+    if _is_number(writers):
+        parts.append(f"{writers:.2%} on digits by writers it never saw")
+    if _is_number(mnist):
+        parts.append(f"{mnist:.2%} on the MNIST test set")
+    if _is_number(pen):
+        parts.append(
+            f"{pen:.2%} on held-out pen-written digits (a random split: "
+            "their writers also wrote training digits)"
+        )
+    base = "A small convolutional network trained on MNIST and pen-written digits"
+    return f"{base}: {', '.join(parts)}." if parts else f"{base}."
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def test_sets(card: dict) -> list[tuple[str, str, dict]]:
+    """(key, label, summary) for each test set the card measured, most telling first."""
+    found = []
+    for key, label in TEST_SETS:
+        summary = card.get(key)
+        if isinstance(summary, dict) and _is_number(summary.get("accuracy")):
+            found.append((key, label, summary))
+    return found
+
+
+def training_date(card: dict) -> str | None:
+    """The card's `trained` date (ISO, date or date-time) as "24 November 2026"."""
+    value = card.get("trained")
+    if not isinstance(value, str):
+        return None
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return f"{day.day} {day:%B %Y}"
+
+
+def key_figures(card: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs: accuracy on each test set, parameters, training date."""
+    figures = []
+    if not any(key == "pen_writers_heldout" for key, _, _ in test_sets(card)):
+        figures.append(("Pen digits by writers it never saw", "not measured yet"))
+    for _, label, summary in test_sets(card):
+        count = summary.get("count")
+        of = f" of {count:,} digits" if isinstance(count, int) else ""
+        figures.append((label, f"{summary['accuracy']:.2%}{of}"))
+    if isinstance(card.get("parameters"), int):
+        figures.append(("Parameters", f"{card['parameters']:,}"))
+    trained = training_date(card)
+    if trained:
+        figures.append(("Trained", trained))
+    return figures
+
+
+def per_class_rows(card: dict) -> tuple[list[str], list[list[str]]]:
+    """(column names, one row per digit) of per-class accuracy on each test set."""
+    sets = [
+        (key, summary["per_class_accuracy"])
+        for key, _, summary in test_sets(card)
+        if isinstance(summary.get("per_class_accuracy"), list)
+        and len(summary["per_class_accuracy"]) == 10
+    ]
+    columns = ["Digit"] + [SHORT_NAMES[key] for key, _ in sets]
+    rows = [[str(digit)] + [f"{values[digit]:.1%}" for _, values in sets] for digit in range(10)]
+    return columns, rows
+
+
+def confusion_source(card: dict) -> tuple[str, list] | None:
+    """(label, 10x10 matrix) of the most telling pen-written test set the card has."""
+    for key, label, summary in test_sets(card):
+        matrix = summary.get("confusion_matrix")
+        if key != "mnist_test" and isinstance(matrix, list) and len(matrix) == 10:
+            return label, matrix
+    for _, label, summary in test_sets(card):
+        if isinstance(summary.get("confusion_matrix"), list):
+            return label, summary["confusion_matrix"]
+    return None
+
+
+def confusion_figure(matrix: list) -> dict:
+    """A 10x10 heat map: rows the true digit, columns the answer, every count written
+    in its cell; mistakes shaded by how many, right answers in one pale colour."""
+    size = range(10)
+    mistakes = [[matrix[t][a] if t != a and matrix[t][a] else None for a in size] for t in size]
+    right = [[matrix[t][a] if t == a else None for a in size] for t in size]
+    most = max([1] + [count for row in mistakes for count in row if count])
+    cells = {
+        "type": "heatmap",
+        "x": [str(d) for d in size],
+        "y": [str(d) for d in size],
+        "xgap": 1,
+        "ygap": 1,
+        "showscale": False,
+        "texttemplate": "%{z}",
+        "textfont": {"color": "#1d2433", "size": 11},
+    }
+    return {
+        "data": [
+            dict(
+                cells,
+                z=right,
+                colorscale=[[0, CORRECT_COLOR], [1, CORRECT_COLOR]],
+                hovertemplate="true %{y}, read %{x}: %{z}<extra></extra>",
+            ),
+            dict(
+                cells,
+                z=mistakes,
+                zmin=0,
+                zmax=most,
+                colorscale=[[0, "#fde0d2"], [1, ERROR_COLOR]],
+                hovertemplate="true %{y}, read as %{x}: %{z}<extra></extra>",
+            ),
+        ],
+        "layout": {
+            "width": 300,
+            "height": 300,
+            "margin": {"l": 56, "r": 6, "t": 6, "b": 48},
+            "xaxis": {"title": {"text": "answer"}, "fixedrange": True, "type": "category"},
+            "yaxis": {
+                "title": {"text": "true digit"},
+                "fixedrange": True,
+                "type": "category",
+                "autorange": "reversed",
+            },
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "#f3f5f9",
+            "font": {"color": "#1d2433", "size": 12},
+        },
+    }
+
+
+def about_model(card: dict) -> html.Details:
+    """The panel, closed until opened (a <details>: the keyboard opens it too)."""
+    columns, rows = per_class_rows(card)
+    children = [
+        html.Summary("About the model", className="about-summary"),
+        html.P(model_note(card), id=ids.MODEL_NOTE, className="model-note"),
+        html.Dl(
+            className="key-figures",
+            children=[
+                html.Div([html.Dt(label), html.Dd(value)]) for label, value in key_figures(card)
+            ],
+        ),
+    ]
+    if not any(key == "pen_writers_heldout" for key, _, _ in test_sets(card)):
+        children.append(html.P(RANDOM_SPLIT_NOTE, className="about-note"))
+    details = []
+    if len(columns) > 1:
+        details.append(
+            html.Table(
+                className="per-class",
+                children=[
+                    html.Caption("Accuracy for each digit"),
+                    html.Thead(html.Tr([html.Th(name, scope="col") for name in columns])),
+                    html.Tbody(
+                        [
+                            html.Tr([html.Th(row[0], scope="row")] + [html.Td(v) for v in row[1:]])
+                            for row in rows
+                        ]
+                    ),
+                ],
+            )
+        )
+    source = confusion_source(card)
+    if source:
+        label, matrix = source
+        errors = sum(matrix[t][a] for t in range(10) for a in range(10) if t != a)
+        total = sum(sum(row) for row in matrix)
+        details.append(
+            html.Figure(
+                className="confusion",
+                children=[
+                    dcc.Graph(
+                        id=ids.CONFUSION_MATRIX,
+                        figure=confusion_figure(matrix),
+                        config={"displayModeBar": False, "staticPlot": True},
+                    ),
+                    html.Figcaption(
+                        f"{label}: what each digit was read as. {errors} mistakes in "
+                        f"{total:,} digits, shaded; right answers on the diagonal.",
+                        className="caption",
+                    ),
+                ],
+            )
+        )
+    children.append(html.Div(details, className="about-details"))
+    return html.Details(id=ids.ABOUT_MODEL, className="panel about", children=children)
