@@ -87,8 +87,9 @@ def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = ECE_BIN
 
 
 def plot_reliability(curves: dict[str, dict], path) -> None:
-    """A reliability diagram (accuracy against confidence per bin, the diagonal is
-    perfect calibration) with one line per curve, drawn with Pillow."""
+    """A reliability diagram (accuracy against confidence per bin, each point labelled
+    with its bin's count; the diagonal is perfect calibration) with one line per
+    curve, drawn with Pillow."""
     from PIL import Image, ImageDraw
 
     size, margin = 480, 60
@@ -111,8 +112,10 @@ def plot_reliability(curves: dict[str, dict], path) -> None:
         points = [at(row["confidence"], row["accuracy"]) for row in curve["bins"]]
         if len(points) > 1:
             draw.line(points, fill=colour, width=2)
-        for x, y in points:
+        for (x, y), row in zip(points, curve["bins"], strict=True):
             draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=colour)
+            # A bin's digit count: the few-digit bins swing widely and weigh little.
+            draw.text((x + 5, y + 4 + 12 * number), str(row["count"]), fill=colour)
         label = f"{name}: ECE {curve['ece']:.2%} ({curve['count']} digits)"
         draw.text((margin + 10, margin + 10 + 16 * number), label, fill=colour)
     draw.text((margin + size / 2 - 40, margin + size + 30), "confidence", fill="black")

@@ -78,6 +78,29 @@ TARGETS = {
     "real_digits_answered_not_a_digit": ("<=", 0.005),
 }
 
+# How each figure is made, written into the card beside the figures.
+METHODS = {
+    "answers": "as served (model.pipeline): 'not a digit' when output 10 reaches the card's "
+    "threshold, else the likeliest digit; a 'not a digit' answer to a digit is wrong",
+    "mnist_test_png_path": "each MNIST test digit saved as a PNG and read through "
+    "preprocess_image, as an uploaded file is",
+    "heldout_writers": "every digit of the held-out writers (pen-digits-trajectories.json, "
+    "all samples and strokes) rendered by preprocess_strokes",
+    "styles": "held-out writers' digits given the style by check_sets.add_style (another "
+    "construction, parameter ranges, wobble and seed than training's styles.stylise), "
+    "plus hand-written templates drawn 40 times each with perturbed points; four_open "
+    "is templates only; four_one_stroke is the held-out writers' real one-stroke 4s "
+    "plus templates",
+    "non_digits": "letters of Hershey fonts never trained on (scripts, timesi, rowmand) "
+    "without digit look-alikes, with check_sets.wobble; scribbles and shapes from "
+    "non_digits' generators with check_sets.SEED",
+    "real_digits_answered_not_a_digit": "share of the held-out writers' digits and of "
+    "the MNIST test digits answered 'not a digit'; the target applies to both",
+    "calibration": "expected calibration error, 10 equal-width bins of the shown "
+    "confidence, over the held-out writers' served answers; 'before' undoes the "
+    "temperature (T = 1)",
+}
+
 
 def evaluate(mnist_path, pen_path, model_path=None, card_path=None) -> dict:
     """Every figure of issue 16's targets for the committed model, read by LiteRT as
@@ -214,7 +237,7 @@ def main(argv=None) -> None:
         )
     if args.write_card:
         card = json.loads(Path(args.card).read_text())
-        card["evaluation"] = {"targets": targets, "figures": figures}
+        card["evaluation"] = {"targets": targets, "methods": METHODS, "figures": figures}
         write_card(card, args.card)
     if args.plot and "calibration" in figures:
         plot_reliability(figures["calibration"], args.plot)
