@@ -10,7 +10,10 @@ import numpy as np
 
 IMAGE_SIZE = 28
 BOX_SIZE = 20
-NUM_CLASSES = 10
+NUM_CLASSES = 10  # the digits 0-9
+# The model's outputs: the ten digits, then "not a digit" (a letter, a shape, a scribble).
+NOT_A_DIGIT = 10
+NUM_OUTPUTS = NUM_CLASSES + 1
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
 INPUT_DTYPE = np.float32
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.contract import INPUT_SHAPE, NUM_CLASSES, to_model_batch
+from model.contract import INPUT_SHAPE, to_model_batch
 from model.hashing import sha256_of
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
@@ -48,7 +48,8 @@ def _interpreter_class():
 
 
 class DigitClassifier:
-    """Probabilities for the ten digits from 28x28 images of the input contract."""
+    """The model's probabilities (the ten digits, then "not a digit") from 28x28
+    images of the input contract."""
 
     def __init__(self, model_path=DEFAULT_MODEL_PATH, card: dict | None = None):
         self.model_path = Path(model_path)
@@ -58,6 +59,8 @@ class DigitClassifier:
         self._interpreter = _interpreter_class()(model_path=str(self.model_path), num_threads=1)
         self._input = self._interpreter.get_input_details()[0]
         self._output = self._interpreter.get_output_details()[0]
+        # Ten digit probabilities, or eleven: the tenth index is "not a digit".
+        self.outputs = int(self._output["shape"][-1])
         self.input_shape = tuple(int(size) for size in self._input["shape_signature"][1:])
         if self.input_shape != INPUT_SHAPE:
             raise ModelCardMismatch(
@@ -80,14 +83,14 @@ class DigitClassifier:
         return cls(model_path, card)
 
     def predict(self, image: np.ndarray) -> np.ndarray:
-        """Ten probabilities for one 28x28 image."""
+        """The probabilities for one 28x28 image."""
         return self.predict_batch(image)[0]
 
     def predict_batch(self, images: np.ndarray) -> np.ndarray:
-        """(N, 10) probabilities for N images (uint8 0..255 or float 0..1)."""
+        """(N, outputs) probabilities for N images (uint8 0..255 or float 0..1)."""
         batch = to_model_batch(images)
         if len(batch) == 0:
-            return np.empty((0, NUM_CLASSES), dtype=np.float32)
+            return np.empty((0, self.outputs), dtype=np.float32)
         chunks = [batch[start : start + MAX_CHUNK] for start in range(0, len(batch), MAX_CHUNK)]
         with self._lock:
             return np.concatenate([self._invoke(chunk) for chunk in chunks])

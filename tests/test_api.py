@@ -41,7 +41,7 @@ def seven_png_data_url(background="white", ink="black") -> str:
 
 
 def assert_prediction_shape(body: dict) -> None:
-    assert set(body) == {"digit", "confidence", "probabilities", "empty"}
+    assert set(body) == {"digit", "confidence", "probabilities", "empty", "not_a_digit"}
     probabilities = body["probabilities"]
     assert len(probabilities) == 10
     assert all(0.0 <= p <= 1.0 for p in probabilities)
@@ -52,6 +52,7 @@ def assert_prediction_shape(body: dict) -> None:
 def assert_same_prediction(body: dict, expected: pipeline.Prediction) -> None:
     assert body["digit"] == expected.digit
     assert body["empty"] == expected.empty
+    assert body["not_a_digit"] == expected.not_a_digit
     assert body["confidence"] == pytest.approx(expected.confidence, abs=1e-6)
     assert body["probabilities"] == pytest.approx(list(expected.probabilities), abs=1e-6)
 

@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import pytest
 
-from model.contract import INPUT_SHAPE
+from model.contract import INPUT_SHAPE, NUM_OUTPUTS
 from model.hashing import sha256_of
 from model.inference import (
     DEFAULT_CARD_PATH,
@@ -17,6 +17,7 @@ from model.inference import (
 )
 from model.preprocess import preprocess_strokes
 from model.training import data
+from model.training.config import TrainingConfig
 
 
 def test_committed_model_reads_at_least_99_percent_of_the_mnist_fixture(classifier, mnist_fixture):
@@ -46,7 +47,7 @@ def test_sevens_ones_and_fours_drawn_either_way_are_read_as_drawn(classifier, na
 def test_probabilities_are_a_distribution_and_batch_matches_single(classifier, mnist_fixture):
     images, _ = mnist_fixture
     batch = classifier.predict_batch(images[:20])
-    assert batch.shape == (20, 10)
+    assert batch.shape == (20, NUM_OUTPUTS)  # the ten digits, then "not a digit"
     np.testing.assert_allclose(batch.sum(axis=1), 1.0, atol=1e-5)
     singles = np.stack([classifier.predict(image) for image in images[:20]])
     np.testing.assert_allclose(singles, batch, atol=1e-6)
@@ -88,21 +89,31 @@ def test_concurrent_threads_get_the_same_answers_as_one_thread(classifier, mnist
         np.testing.assert_allclose(results[("batch", offset)], expected, atol=1e-6)
 
 
-def test_committed_card_describes_the_committed_file(mnist_path, pen_digits_path):
+def test_committed_card_describes_the_committed_file(mnist_path, pen_trajectories_path):
     card = json.loads(DEFAULT_CARD_PATH.read_text())
     assert card["model_sha256"] == sha256_of(DEFAULT_MODEL_PATH)
     assert tuple(card["input"]["shape"]) == INPUT_SHAPE
     assert 0 < card["parameters"] < 1_000_000
     # By content: a `make data` download holds the same arrays in another zip container.
     assert card["data"]["mnist_content_sha256"] == data.mnist_content_sha256(mnist_path)
-    assert card["data"]["pen_digits_content_sha256"] == data.records_content_sha256(pen_digits_path)
+    assert card["data"]["pen_trajectories_content_sha256"] == data.records_content_sha256(
+        pen_trajectories_path
+    )
     mnist = card["mnist_test"]
     assert mnist["count"] == 10_000
     assert np.array(mnist["confusion_matrix"]).sum() == 10_000
     assert len(mnist["per_class_accuracy"]) == 10
     assert card["mnist_test_accuracy"] == mnist["accuracy"]
     assert card["pen_digits_heldout"]["count"] > 1000
-    assert "flatters" in card["pen_digits_heldout"]["caveat"]
+    # Whole writers, the card's own seeded draw, none of them trained on.
+    config = TrainingConfig.from_card(DEFAULT_CARD_PATH)
+    split = data.split_writers(config)
+    assert card["pen_digits_heldout"]["writers"] == list(split["heldout"])
+    assert not set(split["heldout"]) & set(card["writers"]["train"])
+    assert card["pen_digits_heldout_accuracy"] == card["pen_digits_heldout"]["accuracy"]
+    assert card["outputs"] == NUM_OUTPUTS
+    assert 0.5 <= card["not_a_digit"]["threshold"] < 1.0
+    assert card["calibration"]["temperature"] > 0
 
 
 @pytest.fixture

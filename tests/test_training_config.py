@@ -8,6 +8,7 @@ import math
 import pytest
 
 from model.inference import DEFAULT_CARD_PATH
+from model.training import data
 from model.training.config import AugmentationConfig, TrainingConfig
 
 
@@ -56,9 +57,14 @@ def test_the_committed_card_s_config_is_the_run_its_summary_describes():
     assert tuple(summary["augmentation"]["scale_range"]) == config.augmentation.scale_range
     assert summary["pen_repeats_per_epoch"] == config.pen_repeats
     assert summary["pen_label_smoothing"] == config.pen_label_smoothing
-    assert summary["pen_holdout_fraction"] == config.pen_holdout_fraction
+    assert card["writers"] == {part: list(ids) for part, ids in data.split_writers(config).items()}
     assert f"peak {config.peak_learning_rate}" in summary["learning_rate"]
-    trained = summary["mnist_train_digits"] + summary["pen_train_digits"] * config.pen_repeats
+    trained = (
+        summary["mnist_train_digits"]
+        + summary["pen_train_digits"] * config.pen_repeats
+        + summary["styled_train_digits"]
+        + sum(summary["non_digit_train_drawings"].values())
+    )
     steps = math.ceil(trained / config.batch_size)
     momentum = 1.0 - 1.0 / (config.ema_horizon_epochs * steps)
     assert f"momentum {momentum:.6f}" in summary["weights"]

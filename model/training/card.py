@@ -13,7 +13,7 @@ import keras
 import tensorflow as tf
 
 from model import rasterize
-from model.contract import BOX_SIZE, IMAGE_SIZE, INPUT_SHAPE
+from model.contract import BOX_SIZE, IMAGE_SIZE, INPUT_SHAPE, NOT_A_DIGIT, NUM_OUTPUTS
 from model.hashing import sha256_of
 from model.training import data, network
 from model.training.config import TrainingConfig
@@ -25,17 +25,42 @@ def describe(
     tflite_path: Path,
     run: dict,
     measured: dict,
+    calibrated: dict,
 ) -> dict:
-    """The card. `run`: mnist_path, pen_path, mnist_train_digits, pen_train_digits,
-    ema_momentum, seconds; `measured`: mnist_test, pen_digits_heldout, litert_vs_keras."""
+    """The card. `run`: mnist_path, pen_path, counts, writers, ema_momentum, seconds;
+    `measured`: mnist_test, pen_digits_heldout, litert_vs_keras; `calibrated`:
+    train.calibrate's temperature, threshold and held-out calibration errors."""
     mnist, pen = measured["mnist_test"], measured["pen_digits_heldout"]
+    writers = run["writers"]
     return {
         "name": "digit_cnn",
         "architecture": [layer.__class__.__name__ for layer in model.layers],
         "architecture_summary": network.__name__ + ": " + (model.name or ""),
         "parameters": int(model.count_params()),
         "input": _input_contract(),
-        "output": "softmax probabilities for digits 0-9",
+        "output": "softmax probabilities, calibrated: digits 0-9, then index "
+        f"{NOT_A_DIGIT} 'not a digit'",
+        "outputs": NUM_OUTPUTS,
+        "not_a_digit": {
+            "output_index": NOT_A_DIGIT,
+            "threshold": calibrated["not_a_digit_threshold"],
+            "rule": "answer 'not a digit' when output 10 >= threshold; otherwise the "
+            "likeliest digit, its confidence its probability among the digits "
+            "(outputs 0-9 renormalised to sum to 1); a 'not a digit' answer's "
+            "confidence is output 10",
+            "threshold_chosen_on": f"validation writers {writers['validation']}: the lowest "
+            f"threshold >= 0.5 answering 'not a digit' for at most "
+            f"{config.non_digits.max_false_rate:.1%} of their digits",
+        },
+        "calibration": {
+            "temperature": calibrated["temperature"],
+            "method": "temperature scaling, fitted (lowest NLL) on the validation writers' "
+            "digits and validation non-digits, folded into the last layer's weights: "
+            "the file outputs calibrated probabilities",
+            "validation_count": calibrated["validation_count"],
+            "heldout_writers_ece_10_bins_before": calibrated["heldout_ece_before"],
+            "heldout_writers_ece_10_bins_after": calibrated["heldout_ece_after"],
+        },
         "model_file": tflite_path.name,
         "model_sha256": sha256_of(tflite_path),
         "model_bytes": tflite_path.stat().st_size,
@@ -43,8 +68,8 @@ def describe(
         "data": {
             "mnist_file": Path(run["mnist_path"]).name,
             "mnist_content_sha256": data.mnist_content_sha256(run["mnist_path"]),
-            "pen_digits_file": Path(run["pen_path"]).name,
-            "pen_digits_content_sha256": data.records_content_sha256(run["pen_path"]),
+            "pen_trajectories_file": Path(run["pen_path"]).name,
+            "pen_trajectories_content_sha256": data.records_content_sha256(run["pen_path"]),
             "content_sha256": data.CONTENT_SHA256_DEFINITION,
         },
         "mnist_test_accuracy": mnist["accuracy"],
@@ -52,11 +77,12 @@ def describe(
         "pen_digits_heldout_accuracy": pen["accuracy"],
         "pen_digits_heldout": {
             **pen,
-            "split": f"seeded random {config.pen_holdout_fraction:.0%} of the file, "
-            "never trained on",
-            "caveat": "the file has no writer ids, so held-out digits share writers with "
-            "training digits; this random split flatters the figure",
+            "writers": writers["heldout"],
+            "split": f"whole writers: {len(writers['heldout'])} of the 30 writers of "
+            f"{Path(run['pen_path']).name} (seeded draw, writer_split_seed "
+            f"{config.writer_split_seed}), never trained on, never tuned on",
         },
+        "writers": writers,
         "litert_vs_keras": measured["litert_vs_keras"],
     }
 
@@ -97,11 +123,16 @@ def _training(config: TrainingConfig, run: dict) -> dict:
             "thickness_change": "MNIST digits only; stroke-rendered digits keep "
             "the rasterizer's pen width",
         },
-        "mnist_train_digits": run["mnist_train_digits"],
-        "pen_train_digits": run["pen_train_digits"],
+        **run["counts"],
         "pen_repeats_per_epoch": config.pen_repeats,
         "pen_label_smoothing": config.pen_label_smoothing,
-        "pen_holdout_fraction": config.pen_holdout_fraction,
+        "styles": "training writers' 0s slashed, 1s flagged, 7s crossed, 9s curled "
+        f"(each with probability {config.styles.probability}), plus "
+        f"{config.styles.template_count} template open 4s, one-stroke 4s and curled 9s "
+        "(model.training.styles)",
+        "non_digits": f"Hershey letters of {list(config.non_digits.fonts)} without digit "
+        "look-alikes, scribbles and shapes, jittered, drawn through the serving "
+        "rasterizer (model.training.non_digits)",
         "seconds": round(run["seconds"], 1),
         "machine": f"{platform.machine()}, Python {platform.python_version()}, "
         f"TensorFlow {tf.__version__}",

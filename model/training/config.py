@@ -31,6 +31,32 @@ class AugmentationConfig:
 
 
 @dataclass(frozen=True)
+class StyleConfig:
+    """Writing styles MNIST lacks, synthesised on the training writers' strokes (styles.py)."""
+
+    # Each training pen digit of a styled class gains, with this probability, one
+    # extra copy in that class's other style (slashed 0, flagged 1, crossed 7, ...).
+    probability: float = 0.5
+    # Template-drawn open 4s, one-stroke 4s and curled-tail 9s per class, on top.
+    template_count: int = 400
+
+
+@dataclass(frozen=True)
+class NonDigitConfig:
+    """The eleventh answer, "not a digit": what it is trained on (non_digits.py)."""
+
+    # Hershey stroke fonts whose letters are trained on; the check set uses others.
+    fonts: tuple[str, ...] = ("futural", "futuram", "rowmans", "timesr", "cursive")
+    letter_variants: int = 12  # jittered drawings of each letter of each font
+    scribbles: int = 2500
+    shapes: int = 2500
+    # Answer "not a digit" when its calibrated probability reaches the threshold
+    # chosen on the validation writers: the lowest that keeps at most this
+    # fraction of their real digits answered "not a digit".
+    max_false_rate: float = 0.002
+
+
+@dataclass(frozen=True)
 class TrainingConfig:
     """One run: data, network, schedule and augmentation settings."""
 
@@ -39,7 +65,13 @@ class TrainingConfig:
     batch_size: int = 128
     # Smoke runs train on the first `limit` MNIST digits and `limit // 10` pen digits.
     limit: int | None = None
-    pen_holdout_fraction: float = 0.2
+    # Whole writers of pen-digits-trajectories.json kept out of training, drawn by a
+    # seeded permutation of the ids 1-30: `heldout_writers` measure the model (never
+    # trained on, never tuned on); `validation_writers` fit the temperature and the
+    # not-a-digit threshold. The others are trained on.
+    writer_split_seed: int = 16
+    heldout_writers: int = 6
+    validation_writers: int = 3
     pen_repeats: int = 2  # the pen digits are few: show each twice per epoch
     # The pen writers' conventions (flagged 1s, crossed 7s, 4s drawn in one stroke) look
     # like other MNIST digits; softer targets keep them from bending MNIST's boundaries.
@@ -51,13 +83,19 @@ class TrainingConfig:
     final_learning_rate_fraction: float = 0.01  # cosine decay ends at peak * this
     ema_horizon_epochs: float = 1.5  # the exported weights average about this many epochs
     augmentation: AugmentationConfig = field(default_factory=AugmentationConfig)
+    styles: StyleConfig = field(default_factory=StyleConfig)
+    non_digits: NonDigitConfig = field(default_factory=NonDigitConfig)
 
     @classmethod
     def from_dict(cls, settings: dict) -> "TrainingConfig":
         """The config `asdict` wrote (JSON lists back to tuples); every field must be
         there and no other, so a card cannot silently re-create a different run."""
-        augmentation = _build(AugmentationConfig, settings.get("augmentation", {}))
-        return _build(cls, {**settings, "augmentation": augmentation})
+        parts = {
+            "augmentation": _build(AugmentationConfig, settings.get("augmentation", {})),
+            "styles": _build(StyleConfig, settings.get("styles", {})),
+            "non_digits": _build(NonDigitConfig, settings.get("non_digits", {})),
+        }
+        return _build(cls, {**settings, **parts})
 
     @classmethod
     def from_card(cls, path) -> "TrainingConfig":

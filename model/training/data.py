@@ -1,6 +1,7 @@
-"""Training data: MNIST from its .npz file and the pen-written digits rendered
-through the serving preprocessing, with a seeded held-out split, and the digests
-of their content that the model card names them by.
+"""Training data: MNIST from its .npz file and the pen-written digits, as the pen
+wrote them (every sample, every stroke, the writer), rendered through the serving
+preprocessing; the seeded split of the 30 writers into training, validation and
+held-out writers; and the digests of their content that the model card names them by.
 
 Where the files are: each is looked for first in ../shared/data (beside the
 project's root), then in DIGITS_DATA_DIR, which defaults to a per-user cache
@@ -24,7 +25,7 @@ MNIST_FILE = "mnist.npz"
 PEN_DIGITS_FILE = "pen-digits-train.json"
 PEN_TRAJECTORIES_FILE = "pen-digits-trajectories.json"
 MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
-PEN_HOLDOUT_FRACTION = TrainingConfig.pen_holdout_fraction
+WRITER_IDS = tuple(range(1, 31))
 CONTENT_SHA256_DEFINITION = (
     "sha256 of the content, not of the file (model.training.data): for MNIST, of each "
     "array in the order x_train, y_train, x_test, y_test as '<name> <dtype> <shape>\\n' "
@@ -87,12 +88,44 @@ def load_pen_digits(path=PEN_DIGITS_PATH):
     return images, labels
 
 
-def split_holdout(count: int, fraction: float, seed: int):
-    """Seeded random (train, held-out) index split. The file has no writer ids, so
-    the same writers appear on both sides: this split flatters the held-out figure."""
-    order = np.random.default_rng(seed).permutation(count)
-    held = round(count * fraction)
-    return np.sort(order[held:]), np.sort(order[:held])
+def load_pen_trajectories(path=PEN_TRAJECTORIES_PATH):
+    """The pen digits as written: (list of strokes, each an (n, 2) float array in
+    tablet pixels, y down), labels (uint8) and writer ids (1-30), index for index."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"pen trajectories not found at {path}; pass --pen, or {MISSING_DATA_HINT}"
+        )
+    records = json.loads(path.read_text())
+    strokes = [
+        [np.asarray(stroke, dtype=np.float64) for stroke in record["strokes"]] for record in records
+    ]
+    labels = np.array([record["label"] for record in records], dtype=np.uint8)
+    writers = np.array([record["writer"] for record in records], dtype=np.int64)
+    return strokes, labels, writers
+
+
+def render(drawings) -> np.ndarray:
+    """Stroke drawings through the serving preprocessing: (N, 28, 28) float32."""
+    images = np.zeros((len(drawings), 28, 28), dtype=np.float32)
+    for index, strokes in enumerate(drawings):
+        result = preprocess_strokes(strokes)
+        if not result.empty:
+            images[index] = result.image
+    return images
+
+
+def split_writers(config: TrainingConfig) -> dict[str, tuple[int, ...]]:
+    """The seeded writer split: {"heldout": ids, "validation": ids, "train": ids}.
+    Whole writers: a random split of digits would put every writer on both sides."""
+    order = np.random.default_rng(config.writer_split_seed).permutation(WRITER_IDS)
+    held = config.heldout_writers
+    validation = held + config.validation_writers
+    return {
+        "heldout": tuple(sorted(int(w) for w in order[:held])),
+        "validation": tuple(sorted(int(w) for w in order[held:validation])),
+        "train": tuple(sorted(int(w) for w in order[validation:])),
+    }
 
 
 def mnist_content_sha256(file) -> str:

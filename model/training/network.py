@@ -2,14 +2,15 @@
 
 Three stages of 3x3 convolutions with batch normalisation, each ending in a
 strided 5x5 convolution instead of pooling (a learnable downsampling that
-reads MNIST better), then a 4x4 convolution to 128 features and the softmax.
+reads MNIST better), then a 4x4 convolution to 128 features and the softmax
+over eleven answers: the ten digits and "not a digit".
 About 0.3 M parameters.
 """
 
 import keras
 from keras import layers
 
-from model.contract import INPUT_SHAPE, NUM_CLASSES
+from model.contract import INPUT_SHAPE, NUM_OUTPUTS
 from model.training.config import TrainingConfig
 
 
@@ -32,5 +33,5 @@ def build_model(dropout: float = TrainingConfig.dropout) -> keras.Model:
     x = _conv(x, 128, 4)  # 1x1
     x = layers.Flatten()(x)
     x = layers.Dropout(dropout)(x)
-    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    outputs = layers.Dense(NUM_OUTPUTS, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="digit_cnn")

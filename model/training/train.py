@@ -1,10 +1,14 @@
 """Train, evaluate and export the digit model: `python -m model.training.train`.
 
-One command does the whole job, in four steps: load the data (MNIST and the
-pen-written digits rendered through the serving preprocessing), fit the CNN with
-hand-drawing augmentation, export the .tflite file and its weights, and write the
-card, with the exported file measured by LiteRT on the full MNIST test set and
-the pen digits' held-out part. Every setting is a field of one `TrainingConfig`
+One command does the whole job, in five steps: load the data (MNIST; the pen
+trajectories of the training writers rendered through the serving preprocessing;
+those writers' digits in the styles MNIST lacks, styles.py; non-digits, non_digits.py),
+fit the CNN with hand-drawing augmentation, calibrate it on the validation writers
+(temperature folded into the last layer, not-a-digit threshold; calibration.py),
+export the .tflite file and its weights, and write the card, with the exported file
+measured by LiteRT on the full MNIST test set and the held-out writers' digits.
+`python -m model.training.evaluate --write-card` then adds every target's figure.
+Every setting is a field of one `TrainingConfig`
 (config.py), written whole into the card; `--config-from-card CARD` re-creates
 that card's run. Deterministic for a given config.
 """
@@ -19,9 +23,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from model.contract import NUM_CLASSES
+from model.contract import NOT_A_DIGIT, NUM_OUTPUTS
 from model.inference import DigitClassifier
-from model.training import card, data, export
+from model.training import calibration, card, data, export, non_digits, styles
 from model.training.augment import augment_batch
 from model.training.config import TrainingConfig
 from model.training.evaluate import accuracy_report
@@ -30,13 +34,16 @@ from model.training.network import build_model
 
 @dataclass(frozen=True)
 class TrainingData:
-    """What fit() trains on (MNIST, then the pen digits repeated) and what is measured."""
+    """What fit() trains on (MNIST, then the pen digits repeated, styled digits,
+    non-digits), what calibrates it (validation writers) and what is measured."""
 
     images: np.ndarray
-    labels: np.ndarray
-    from_strokes: np.ndarray  # True for the pen digits: rendered strokes, softened targets
-    mnist_train_digits: int
-    pen_train_digits: int
+    labels: np.ndarray  # 0-9, or NOT_A_DIGIT
+    from_strokes: np.ndarray  # True for rendered strokes: softened targets, no thickness change
+    counts: dict
+    writers: dict
+    validation_images: np.ndarray
+    validation_labels: np.ndarray
     test_images: np.ndarray
     test_labels: np.ndarray
     pen_held_images: np.ndarray
@@ -46,7 +53,9 @@ class TrainingData:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mnist", default=str(data.MNIST_PATH), help="MNIST .npz file")
-    parser.add_argument("--pen", default=str(data.PEN_DIGITS_PATH), help="pen digits JSON file")
+    parser.add_argument(
+        "--pen", default=str(data.PEN_TRAJECTORIES_PATH), help="pen trajectories JSON file"
+    )
     parser.add_argument("--out-dir", default=str(export.MODEL_DIR), help="where to write the model")
     parser.add_argument(
         "--config-from-card",
@@ -79,21 +88,25 @@ def train(config: TrainingConfig, mnist_path, pen_path, out_dir) -> dict:
     started = time.time()
     sets = load_training_data(config, mnist_path, pen_path)
     model, steps = fit(config, sets)
+    calibrated = calibrate(config, model, sets)
     seconds = time.time() - started
     tflite_path = export_model(config, model, Path(out_dir))
     run = {
         "mnist_path": mnist_path,
         "pen_path": pen_path,
-        "mnist_train_digits": sets.mnist_train_digits,
-        "pen_train_digits": sets.pen_train_digits,
+        "counts": sets.counts,
+        "writers": sets.writers,
         "ema_momentum": ema_momentum(config, steps),
         "seconds": seconds,
     }
-    model_card = card.describe(config, model, tflite_path, run, measure(model, tflite_path, sets))
+    measured = measure(model, tflite_path, sets, calibrated["not_a_digit_threshold"])
+    model_card = card.describe(config, model, tflite_path, run, measured, calibrated)
     export.write_card(model_card, Path(out_dir) / export.CARD_PATH.name)
     print(
         f"MNIST test accuracy {model_card['mnist_test_accuracy']:.4%}, "
-        f"pen held-out {model_card['pen_digits_heldout_accuracy']:.4%}, "
+        f"held-out writers {model_card['pen_digits_heldout_accuracy']:.4%}, "
+        f"temperature {calibrated['temperature']:.3f}, "
+        f"threshold {calibrated['not_a_digit_threshold']}, "
         f"{model_card['parameters']} parameters, {seconds:.0f} s"
     )
     return model_card
@@ -101,28 +114,69 @@ def train(config: TrainingConfig, mnist_path, pen_path, out_dir) -> dict:
 
 def load_training_data(config: TrainingConfig, mnist_path, pen_path) -> TrainingData:
     x_train, y_train, x_test, y_test = data.load_mnist(mnist_path)
-    if config.limit:
-        x_train, y_train = x_train[: config.limit], y_train[: config.limit]
-    pen_x, pen_y = data.load_pen_digits(pen_path)
-    pen_train, pen_held = data.split_holdout(len(pen_x), config.pen_holdout_fraction, config.seed)
-    if config.limit:
-        pen_train = pen_train[: config.limit // 10]
-    images = np.concatenate([x_train] + [pen_x[pen_train]] * config.pen_repeats)
-    labels = np.concatenate([y_train] + [pen_y[pen_train]] * config.pen_repeats)
-    print(
-        f"training on {len(x_train)} MNIST + {len(pen_train)}x{config.pen_repeats} pen digits, "
-        f"{config.epochs} epochs"
+    strokes, pen_y, pen_writers = data.load_pen_trajectories(pen_path)
+    writers = data.split_writers(config)
+    train_ids, validation_ids, held_ids = (
+        np.flatnonzero(np.isin(pen_writers, writers[part]))
+        for part in ("train", "validation", "heldout")
     )
+    settings, style = config.non_digits, config.styles
+    templates, scribbles, shapes = style.template_count, settings.scribbles, settings.shapes
+    if config.limit:  # a smoke run: a sliver of everything
+        x_train, y_train = x_train[: config.limit], y_train[: config.limit]
+        train_ids = train_ids[: config.limit // 10]
+        templates, scribbles, shapes = config.limit // 100, config.limit // 50, config.limit // 50
+    pen_strokes = [strokes[index] for index in train_ids]
+    rng = np.random.default_rng(config.seed)
+    styled, styled_y = styles.training_styles(
+        pen_strokes, pen_y[train_ids], rng, style.probability, templates
+    )
+    variants = 1 if config.limit else settings.letter_variants
+    made = non_digits.generate(settings.fonts, variants, scribbles, shapes, config.seed)
+    others = made["letters"] + made["scribbles"] + made["shapes"]
+    # Validation non-digits: the same generators, another seed, a quarter as many.
+    checked = non_digits.generate(
+        settings.fonts, max(1, variants // 4), scribbles // 4, shapes // 4, config.seed + 1
+    )
+    validation_others = checked["letters"] + checked["scribbles"] + checked["shapes"]
+    pen_x = data.render(pen_strokes)
+    images = np.concatenate(
+        [x_train, *[pen_x] * config.pen_repeats, data.render(styled), data.render(others)]
+    )
+    labels = np.concatenate(
+        [
+            y_train,
+            *[pen_y[train_ids]] * config.pen_repeats,
+            styled_y,
+            np.full(len(others), NOT_A_DIGIT, dtype=np.uint8),
+        ]
+    )
+    counts = {
+        "mnist_train_digits": len(x_train),
+        "pen_train_digits": len(train_ids),
+        "pen_validation_digits": len(validation_ids),
+        "pen_heldout_digits": len(held_ids),
+        "styled_train_digits": len(styled),
+        "non_digit_train_drawings": {name: len(items) for name, items in made.items()},
+        "non_digit_validation_drawings": len(validation_others),
+    }
+    print(f"training on {len(images)} images, {config.epochs} epochs: {counts}")
     return TrainingData(
         images=images,
         labels=labels,
         from_strokes=np.arange(len(images)) >= len(x_train),
-        mnist_train_digits=len(x_train),
-        pen_train_digits=len(pen_train),
+        counts=counts,
+        writers={part: list(ids) for part, ids in writers.items()},
+        validation_images=np.concatenate(
+            [data.render([strokes[i] for i in validation_ids]), data.render(validation_others)]
+        ),
+        validation_labels=np.concatenate(
+            [pen_y[validation_ids], np.full(len(validation_others), NOT_A_DIGIT, np.uint8)]
+        ),
         test_images=x_test,
         test_labels=y_test,
-        pen_held_images=pen_x[pen_held],
-        pen_held_labels=pen_y[pen_held],
+        pen_held_images=data.render([strokes[i] for i in held_ids]),
+        pen_held_labels=pen_y[held_ids],
     )
 
 
@@ -166,8 +220,8 @@ def training_dataset(images, labels, from_strokes, config: TrainingConfig):
 
 
 def _targets(labels, from_strokes, smoothing):
-    one_hot = tf.one_hot(labels, NUM_CLASSES)
-    smoothed = one_hot * (1.0 - smoothing) + smoothing / NUM_CLASSES
+    one_hot = tf.one_hot(labels, NUM_OUTPUTS)
+    smoothed = one_hot * (1.0 - smoothing) + smoothing / NUM_OUTPUTS
     return tf.where(from_strokes[:, None], smoothed, one_hot)
 
 
@@ -187,6 +241,35 @@ def ema_momentum(config: TrainingConfig, steps: int) -> float:
     return 1.0 - 1.0 / (config.ema_horizon_epochs * steps)
 
 
+def calibrate(config: TrainingConfig, model: keras.Model, sets: TrainingData) -> dict:
+    """Fits the temperature on the validation writers and non-digits, folds it into
+    the last layer, and chooses the not-a-digit threshold on the validation writers'
+    digits. The held-out writers' calibration error is only measured, before and after."""
+    probabilities = model.predict(sets.validation_images[..., None], batch_size=512, verbose=0)
+    held = model.predict(sets.pen_held_images[..., None], batch_size=512, verbose=0)
+    temperature = calibration.fit_temperature(probabilities, sets.validation_labels)
+    last = model.get_layer("probabilities")
+    kernel, bias = last.get_weights()
+    last.set_weights([kernel / temperature, bias / temperature])
+    is_digit = sets.validation_labels != NOT_A_DIGIT
+    threshold = calibration.choose_threshold(
+        calibration.tempered(probabilities[is_digit], temperature),
+        config.non_digits.max_false_rate,
+    )
+
+    def heldout_ece(held_probabilities):
+        answer, confidence = calibration.answers(held_probabilities, threshold)
+        return calibration.reliability(confidence, answer == sets.pen_held_labels)["ece"]
+
+    return {
+        "temperature": temperature,
+        "not_a_digit_threshold": threshold,
+        "validation_count": len(sets.validation_labels),
+        "heldout_ece_before": heldout_ece(held),
+        "heldout_ece_after": heldout_ece(calibration.tempered(held, temperature)),
+    }
+
+
 def export_model(config: TrainingConfig, model: keras.Model, out_dir: Path) -> Path:
     """Writes the .tflite file and the weights; returns the .tflite file's path."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -198,15 +281,16 @@ def export_model(config: TrainingConfig, model: keras.Model, out_dir: Path) -> P
     return tflite_path
 
 
-def measure(model: keras.Model, tflite_path: Path, sets: TrainingData) -> dict:
-    """The exported file's accuracy, read by LiteRT as served, and its agreement with Keras."""
+def measure(model: keras.Model, tflite_path: Path, sets: TrainingData, threshold: float) -> dict:
+    """The exported file's accuracy, read by LiteRT as served (a "not a digit" answer
+    counts as wrong), and its agreement with Keras."""
     classifier = DigitClassifier(tflite_path)  # no card yet: it is written from these figures
     keras_probabilities = model.predict(sets.test_images[..., None], batch_size=512, verbose=0)
     litert_probabilities = classifier.predict_batch(sets.test_images)
     pen_probabilities = classifier.predict_batch(sets.pen_held_images)
     return {
-        "mnist_test": accuracy_report(sets.test_labels, litert_probabilities),
-        "pen_digits_heldout": accuracy_report(sets.pen_held_labels, pen_probabilities),
+        "mnist_test": accuracy_report(sets.test_labels, litert_probabilities, threshold),
+        "pen_digits_heldout": accuracy_report(sets.pen_held_labels, pen_probabilities, threshold),
         "litert_vs_keras": {
             "same_argmax": bool(
                 (keras_probabilities.argmax(1) == litert_probabilities.argmax(1)).all()
