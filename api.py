@@ -488,11 +488,13 @@ def _html_result(prediction) -> flask.Response:
             f"<tr><td>{digit}</td><td>{p:.1%}</td></tr>"
             for digit, p in enumerate(prediction.probabilities)
         )
-        body = (
-            f"<p class='digit'>{prediction.digit}</p>"
+        answer = (
+            "<p>That doesn't look like a digit.</p>"
+            if prediction.not_a_digit
+            else f"<p class='digit'>{prediction.digit}</p>"
             f"<p>confidence {prediction.confidence:.1%}</p>"
-            f"<table><tr><th>digit</th><th>probability</th></tr>{rows}</table>"
         )
+        body = f"{answer}<table><tr><th>digit</th><th>probability</th></tr>{rows}</table>"
     return _html_page(200, "Prediction", body)
 
 

@@ -124,16 +124,22 @@ def confusion_source(card: dict) -> tuple[str, list] | None:
     return None
 
 
+# The column of the answers "not a digit", in a confusion matrix that has one.
+NOT_A_DIGIT_COLUMN = "none"
+
+
 def confusion_figure(matrix: list) -> dict:
-    """A 10x10 heat map: rows the true digit, columns the answer, every count written
-    in its cell; mistakes shaded by how many, right answers in one pale colour."""
-    size = range(10)
-    mistakes = [[matrix[t][a] if t != a and matrix[t][a] else None for a in size] for t in size]
-    right = [[matrix[t][a] if t == a else None for a in size] for t in size]
+    """A heat map: rows the true digit, columns the answer (a model that can say "not a
+    digit" has an eleventh column, "none"), every count written in its cell; mistakes
+    shaded by how many, right answers in one pale colour."""
+    size = range(len(matrix))
+    answers = range(len(matrix[0]))
+    mistakes = [[matrix[t][a] if t != a and matrix[t][a] else None for a in answers] for t in size]
+    right = [[matrix[t][a] if t == a else None for a in answers] for t in size]
     most = max([1] + [count for row in mistakes for count in row if count])
     cells = {
         "type": "heatmap",
-        "x": [str(d) for d in size],
+        "x": [str(d) if d < 10 else NOT_A_DIGIT_COLUMN for d in answers],
         "y": [str(d) for d in size],
         "xgap": 1,
         "ygap": 1,
@@ -162,7 +168,11 @@ def confusion_figure(matrix: list) -> dict:
             "width": 300,
             "height": 300,
             "margin": {"l": 56, "r": 6, "t": 6, "b": 48},
-            "xaxis": {"title": {"text": "answer"}, "fixedrange": True, "type": "category"},
+            "xaxis": {
+                "title": {"text": "answer" if len(answers) == 10 else "answer (none: not a digit)"},
+                "fixedrange": True,
+                "type": "category",
+            },
             "yaxis": {
                 "title": {"text": "true digit"},
                 "fixedrange": True,

@@ -112,7 +112,7 @@ def view_for_drawing(
         return error_view(str(error), evidence_digit)
     if evidence_digit is None or prediction.empty:
         return view_for_prediction(prediction, evidence_digit)
-    maps = evidence.evidence_maps(classifier, prediction.image, prediction.probabilities)
+    maps = evidence.evidence_maps(classifier, prediction.image)
     return view_for_prediction(prediction, evidence_digit, maps[evidence_digit])
 
 

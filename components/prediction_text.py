@@ -14,6 +14,9 @@ from dash import html
 from components import ids
 
 EMPTY_PROMPT = "Draw a digit"
+NOT_A_DIGIT = "That doesn't look like a digit"
+# The big readout for a drawing the network says is no digit at all.
+NOT_A_DIGIT_MARK = "?"
 ERROR_PREFIX = "That drawing could not be read"
 
 
@@ -27,7 +30,10 @@ class Headline:
 
 
 def headline_for(prediction) -> Headline:
-    """The words for a Prediction: a prompt when empty, a warning when unsure."""
+    """The words for a Prediction: a prompt when empty, a warning when unsure or
+    when the drawing does not look like a digit (the bars still show the digits)."""
+    if prediction.not_a_digit:
+        return Headline(digit=NOT_A_DIGIT_MARK, detail=NOT_A_DIGIT, tone="unsure")
     if prediction.empty or prediction.digit is None:
         return Headline(digit="", detail=EMPTY_PROMPT, tone="idle")
     if prediction.unsure:

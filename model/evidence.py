@@ -45,22 +45,21 @@ def ink_patches(image: np.ndarray, patch: int = PATCH) -> list[tuple[int, int]]:
 
 
 def log_odds(probabilities: np.ndarray) -> np.ndarray:
-    """log(p / (1 - p)) for each digit, with 1 - p summed from the other digits'
-    probabilities (never computed as 1 - p, which is 0 in float32 for a sure answer)."""
+    """log(p / (1 - p)) for each of the network's outputs, with 1 - p summed from the
+    other outputs' probabilities (never computed as 1 - p, which is 0 in float32 for a
+    sure answer). The "not a digit" output counts among the others: evidence for a
+    digit is evidence against every other answer the network can give."""
     p = np.maximum(np.asarray(probabilities, dtype=np.float64), MIN_PROBABILITY)
     others = np.maximum(p.sum(axis=-1, keepdims=True) - p, MIN_PROBABILITY)
     return np.log(p) - np.log(others)
 
 
-def evidence_maps(
-    classifier, image: np.ndarray, probabilities=None, patch: int = PATCH
-) -> np.ndarray:
-    """(10, 28, 28) float32 maps in [-1, 1], one per digit; `probabilities` are the
-    network's answer for `image` when the caller has it already (saves one call);
-    `patch` other than PATCH is for comparing patch sizes (bench/evidence.py)."""
+def evidence_maps(classifier, image: np.ndarray, patch: int = PATCH) -> np.ndarray:
+    """(10, 28, 28) float32 maps in [-1, 1], one per digit; `patch` other than PATCH
+    is for comparing patch sizes (bench/evidence.py)."""
     image = np.asarray(image, dtype=np.float32).reshape(IMAGE_SIZE, IMAGE_SIZE)
-    if probabilities is None:
-        probabilities = classifier.predict(image)
+    # The network's own outputs (all of them), not a Prediction's digit probabilities.
+    outputs = classifier.predict(image)
     patches = ink_patches(image, patch)
     maps = np.zeros((NUM_CLASSES, IMAGE_SIZE, IMAGE_SIZE), dtype=np.float64)
     if not patches:
@@ -71,7 +70,7 @@ def evidence_maps(
     # One image a call: as fast per image as a batch here, and the classifier's
     # interpreter keeps its batch size of one (resizing it costs more than that).
     answers = np.stack([classifier.predict(copy) for copy in occluded])
-    drops = log_odds(probabilities)[None] - log_odds(answers)  # (patches, 10)
+    drops = (log_odds(outputs)[None] - log_odds(answers))[:, :NUM_CLASSES]  # (patches, 10)
     for drop, (row, column) in zip(drops, patches, strict=True):
         maps[:, row : row + patch, column : column + patch] = drop[:, None, None]
     scale = np.abs(maps).max(axis=(1, 2), keepdims=True)
@@ -85,7 +84,7 @@ def explain(classifier, prediction) -> dict:
     if prediction.empty or prediction.image is None:
         return {"input": None, "evidence": None}
     image = np.asarray(prediction.image, dtype=np.float32).reshape(IMAGE_SIZE, IMAGE_SIZE)
-    maps = evidence_maps(classifier, image, prediction.probabilities)
+    maps = evidence_maps(classifier, image)
     return {
         "input": image.astype(np.float64).tolist(),
         # Three decimals: a tenth of a percent of the strongest evidence, and a third

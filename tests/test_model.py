@@ -104,13 +104,13 @@ def test_committed_card_describes_the_committed_file(mnist_path, pen_trajectorie
     assert np.array(mnist["confusion_matrix"]).sum() == 10_000
     assert len(mnist["per_class_accuracy"]) == 10
     assert card["mnist_test_accuracy"] == mnist["accuracy"]
-    assert card["pen_digits_heldout"]["count"] > 1000
+    assert card["pen_writers_heldout"]["count"] > 1000
     # Whole writers, the card's own seeded draw, none of them trained on.
     config = TrainingConfig.from_card(DEFAULT_CARD_PATH)
     split = data.split_writers(config)
-    assert card["pen_digits_heldout"]["writers"] == list(split["heldout"])
+    assert card["pen_writers_heldout"]["writers"] == list(split["heldout"])
     assert not set(split["heldout"]) & set(card["writers"]["train"])
-    assert card["pen_digits_heldout_accuracy"] == card["pen_digits_heldout"]["accuracy"]
+    assert card["pen_writers_heldout_accuracy"] == card["pen_writers_heldout"]["accuracy"]
     assert card["outputs"] == NUM_OUTPUTS
     assert 0.5 <= card["not_a_digit"]["threshold"] < 1.0
     assert card["calibration"]["temperature"] > 0

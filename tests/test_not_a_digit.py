@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import api
+from components import callbacks, ids, prediction_text
 from model import pipeline
 from model.preprocess import Preprocessed, preprocess_strokes
 from testkit.payloads import canvas_json
@@ -84,3 +86,24 @@ def test_the_api_answers_not_a_digit_with_a_null_digit(client):
     assert response.status_code == 200, body
     assert body["not_a_digit"] is True and body["digit"] is None and body["empty"] is False
     assert len(body["probabilities"]) == 10
+
+
+def test_the_page_says_the_drawing_is_not_a_digit_and_keeps_the_bars(client):
+    star = canvas_json(NON_DIGIT_SHAPES["star"], as_fabric=False)
+    page = client.post(api.DASH_CALLBACK_PATH, json=callbacks.dash_update_request(star))
+    outputs = page.get_json()["response"]
+    assert outputs[ids.PREDICTED_DIGIT]["children"] == prediction_text.NOT_A_DIGIT_MARK
+    assert outputs[ids.PREDICTION_DETAIL]["children"] == prediction_text.NOT_A_DIGIT
+    bars = outputs[ids.PROBABILITY_CHART]["figure"]["data"][0]["y"]
+    assert len(bars) == 10 and sum(bars) == pytest.approx(100, abs=1)
+
+
+def test_the_form_routes_html_answer_says_not_a_digit_never_none(app):
+    digits = (0.1,) * 10
+    answer = pipeline.Prediction(
+        digit=None, confidence=0.9, probabilities=digits, empty=False, image=None, not_a_digit=True
+    )
+    with app.server.test_request_context("/predict", method="POST"):
+        page = api._html_result(answer).get_data(as_text=True)
+    assert "That doesn't look like a digit" in page
+    assert "None" not in page

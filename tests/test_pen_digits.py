@@ -37,7 +37,7 @@ def pen_sample(pen_trajectories_path, classifier):
     held = [
         index
         for index, record in enumerate(records)
-        if record["writer"] in classifier.card["pen_digits_heldout"]["writers"]
+        if record["writer"] in classifier.card["pen_writers_heldout"]["writers"]
     ]
     images, labels = [], []
     for index in held[::4][:PEN_SAMPLE]:

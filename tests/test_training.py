@@ -46,7 +46,7 @@ def test_one_short_epoch_trains_evaluates_and_exports_a_working_model(trained, m
     assert card["training"]["mnist_train_digits"] == 1500
     assert card["mnist_test"]["count"] == 10_000
     assert np.array(card["mnist_test"]["confusion_matrix"]).shape == (10, NUM_OUTPUTS)
-    assert card["pen_digits_heldout"]["writers"] == card["writers"]["heldout"]
+    assert card["pen_writers_heldout"]["writers"] == card["writers"]["heldout"]
     assert card["calibration"]["temperature"] > 0
     assert 0.5 <= card["not_a_digit"]["threshold"] < 1.0
     assert card["litert_vs_keras"]["same_argmax"]

@@ -5,6 +5,7 @@ The training data are named by the digests of their content (data.py), which are
 the same for the shared files and for a `make data` download.
 """
 
+import datetime
 import platform
 from dataclasses import asdict
 from pathlib import Path
@@ -28,15 +29,16 @@ def describe(
     calibrated: dict,
 ) -> dict:
     """The card. `run`: mnist_path, pen_path, counts, writers, ema_momentum, seconds;
-    `measured`: mnist_test, pen_digits_heldout, litert_vs_keras; `calibrated`:
+    `measured`: mnist_test, pen_writers_heldout, litert_vs_keras; `calibrated`:
     train.calibrate's temperature, threshold and held-out calibration errors."""
-    mnist, pen = measured["mnist_test"], measured["pen_digits_heldout"]
+    mnist, pen = measured["mnist_test"], measured["pen_writers_heldout"]
     writers = run["writers"]
     return {
         "name": "digit_cnn",
         "architecture": [layer.__class__.__name__ for layer in model.layers],
         "architecture_summary": network.__name__ + ": " + (model.name or ""),
         "parameters": int(model.count_params()),
+        "trained": datetime.date.today().isoformat(),
         "input": _input_contract(),
         "output": "softmax probabilities, calibrated: digits 0-9, then index "
         f"{NOT_A_DIGIT} 'not a digit'",
@@ -74,8 +76,8 @@ def describe(
         },
         "mnist_test_accuracy": mnist["accuracy"],
         "mnist_test": mnist,
-        "pen_digits_heldout_accuracy": pen["accuracy"],
-        "pen_digits_heldout": {
+        "pen_writers_heldout_accuracy": pen["accuracy"],
+        "pen_writers_heldout": {
             **pen,
             "writers": writers["heldout"],
             "split": f"whole writers: {len(writers['heldout'])} of the 30 writers of "

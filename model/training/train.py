@@ -104,7 +104,7 @@ def train(config: TrainingConfig, mnist_path, pen_path, out_dir) -> dict:
     export.write_card(model_card, Path(out_dir) / export.CARD_PATH.name)
     print(
         f"MNIST test accuracy {model_card['mnist_test_accuracy']:.4%}, "
-        f"held-out writers {model_card['pen_digits_heldout_accuracy']:.4%}, "
+        f"held-out writers {model_card['pen_writers_heldout_accuracy']:.4%}, "
         f"temperature {calibrated['temperature']:.3f}, "
         f"threshold {calibrated['not_a_digit_threshold']}, "
         f"{model_card['parameters']} parameters, {seconds:.0f} s"
@@ -290,7 +290,7 @@ def measure(model: keras.Model, tflite_path: Path, sets: TrainingData, threshold
     pen_probabilities = classifier.predict_batch(sets.pen_held_images)
     return {
         "mnist_test": accuracy_report(sets.test_labels, litert_probabilities, threshold),
-        "pen_digits_heldout": accuracy_report(sets.pen_held_labels, pen_probabilities, threshold),
+        "pen_writers_heldout": accuracy_report(sets.pen_held_labels, pen_probabilities, threshold),
         "litert_vs_keras": {
             "same_argmax": bool(
                 (keras_probabilities.argmax(1) == litert_probabilities.argmax(1)).all()
