@@ -13,12 +13,12 @@ import dash
 
 from api import register_api, register_dash_guards
 from components.callbacks import register_callbacks
-from components.layout import INDEX_STRING, build_layout
+from components.layout import APP_NAME, INDEX_STRING, build_layout
 from compression import register_compression
 from model.inference import load_classifier
 
 ROOT = Path(__file__).resolve().parent
-TITLE = "Digit reader"
+TITLE = APP_NAME
 
 
 def create_app(config: dict | None = None) -> dash.Dash:

@@ -14,6 +14,9 @@ from components import (
 )
 from components.about_model import about_model, model_note
 
+# One name for the app: the tab title, the page heading and the README say it.
+APP_NAME = "Digit reader"
+
 # model_note is part of this module's interface (tests and older imports use it here).
 __all__ = ["INDEX_STRING", "build_layout", "model_note"]
 
@@ -29,7 +32,7 @@ def build_layout(card: dict | None = None) -> html.Div:
             html.Header(
                 className="page-header",
                 children=[
-                    html.H1("Handwritten digit recognizer"),
+                    html.H1(APP_NAME),
                     html.P(
                         "Draw a digit with your mouse, pen or finger; "
                         "the answer updates as you lift it.",

@@ -208,3 +208,12 @@ def test_layout_has_the_new_parts(card):
         assert f"'{component_id}'" in layout
     assert layout.count(f"'type': '{ids.EVIDENCE_TILE}'") == 10
     assert "Slider" not in layout  # no brush control: the network's pen is fixed
+
+
+def test_the_tab_and_the_heading_give_the_app_one_name(app):
+    headings = [
+        node.children
+        for node in app.layout._traverse()
+        if getattr(node, "_type", None) == "H1" or type(node).__name__ == "H1"
+    ]
+    assert headings == [app.title] == ["Digit reader"]
