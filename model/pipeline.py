@@ -54,7 +54,12 @@ def classify(classifier, preprocessed: Preprocessed) -> Prediction:
     """Run the classifier on a preprocessed drawing."""
     if preprocessed.empty:
         return Prediction.nothing()
-    probabilities = classifier.predict(preprocessed.image).astype(np.float64)
+    return read_probabilities(classifier.predict(preprocessed.image), preprocessed.image)
+
+
+def read_probabilities(output: np.ndarray, image: np.ndarray) -> Prediction:
+    """The prediction the classifier's ten probabilities for `image` make."""
+    probabilities = output.astype(np.float64)
     probabilities /= probabilities.sum()  # float32 softmax sums to 1 only within ~1e-7
     digit = int(probabilities.argmax())
     return Prediction(
@@ -62,7 +67,7 @@ def classify(classifier, preprocessed: Preprocessed) -> Prediction:
         confidence=float(probabilities[digit]),
         probabilities=tuple(float(value) for value in probabilities),
         empty=False,
-        image=preprocessed.image,
+        image=image,
     )
 
 
