@@ -1,0 +1,158 @@
+"""Where one character ends and the next begins, when the ink alone cannot say:
+the candidate readings of a row of ink, and the one the classifier is surest of.
+
+A row of ink whose characters are in doubt (digits that touch, pieces that
+may or may not be one digit) is a run of boundaries 0..m, 0 its left end and m
+its right. A candidate character spans boundaries i..j; a reading of the row
+is a chain of candidates from 0 to m. A reading scores the sum of its
+characters' log confidences, less what their shapes cost (a character far
+wider for its height than that digit ever is, or far shorter than the
+tallest character), less what its cuts cost (little between pieces the rules
+keep apart, more through ink). The reading with the best score is found by
+dynamic programming over the boundaries; every candidate was classified in
+the one batch call for the whole drawing.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+# More candidate images than this in one drawing and the splitting work is
+# cut back (fewer cuts tried), so a drawing's cost stays bounded.
+MAX_CANDIDATES = 48
+# What cutting through ink costs, in log confidence.
+COLUMN_CUT_COST = 0.1
+# For each digit, the width over height that 99% of the pen-written digits of
+# the tuning writers (1-24) are within: a merged "33" read as a 3 is far wider.
+WIDEST_ASPECT = (1.6, 1.1, 1.38, 0.94, 0.96, 1.32, 0.89, 1.15, 0.85, 1.0)
+# What every tenth wider than that costs.
+WIDE_COST = 0.5
+# A character less tall than this share of the tallest is a fragment (a dot,
+# the foot of a stem cut off), and costs SHORT_COST.
+SHORTEST_SHARE = 0.4
+SHORT_COST = 5.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible character: boundaries `start`..`end` of row `row`, its 28x28
+    image, its box [x0, y0, x1, y1] in the input's pixels and the width and
+    height of the pen's path through it."""
+
+    row: int
+    start: int
+    end: int
+    image: np.ndarray
+    box: tuple[float, float, float, float]
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Rows of ink left to right, each with the cost of cutting at each of its
+    inner boundaries; the candidate characters of all rows; and the height of
+    the tallest character the rules found."""
+
+    cut_costs: list[tuple[float, ...]]
+    candidates: list[Candidate]
+    tallest: float
+
+
+def choose(layout: Layout, digits, confidences) -> list[int]:
+    """The indices of the candidates read, left to right, given the digit each
+    reads as and how confidently (see the module's docstring)."""
+    scores = [
+        math.log(max(float(confidence), 1e-12)) - shape_cost(candidate, int(digit), layout.tallest)
+        for candidate, digit, confidence in zip(layout.candidates, digits, confidences, strict=True)
+    ]
+    chosen: list[int] = []
+    for row, costs in enumerate(layout.cut_costs):
+        members = [i for i, c in enumerate(layout.candidates) if c.row == row]
+        chosen += _best_chain(costs, layout.candidates, members, scores)
+    return chosen
+
+
+def shape_cost(candidate: Candidate, digit: int, tallest: float) -> float:
+    """What reading a candidate as `digit` costs for its shape, in log
+    confidence: WIDE_COST for every tenth of that digit's WIDEST_ASPECT it is
+    wider, SHORT_COST if it is a fragment."""
+    widest = WIDEST_ASPECT[digit]
+    aspect = candidate.width / max(candidate.height, 1e-9)
+    cost = WIDE_COST * 10 * max(0.0, aspect - widest) / widest
+    if candidate.height < SHORTEST_SHARE * tallest:
+        cost += SHORT_COST
+    return cost
+
+
+def _best_chain(costs, candidates, members, scores) -> list[int]:
+    ends = len(costs) + 1
+    best = [0.0] + [-math.inf] * ends
+    back: list[int | None] = [None] * (ends + 1)
+    for index in sorted(members, key=lambda i: (candidates[i].end, candidates[i].start)):
+        start, end = candidates[index].start, candidates[index].end
+        cut = costs[start - 1] if start > 0 else 0.0
+        score = best[start] + scores[index] - cut
+        if score > best[end]:
+            best[end], back[end] = score, index
+    chain = []
+    at = ends
+    while at > 0:
+        index = back[at]
+        if index is None:
+            raise ValueError("the candidates do not cover the row")  # a bug, not bad input
+        chain.append(index)
+        at = candidates[index].start
+    return chain[::-1]
+
+
+@dataclass(frozen=True)
+class Row:
+    """Characters (their indices, left to right) that may be fewer or more than
+    the ink says."""
+
+    members: list[int]
+
+
+def rows_in_doubt(boxes: np.ndarray) -> list[Row]:
+    """Characters (their boxes [x0, y0, x1, y1], left to right) in rows: each
+    joins the row of the one before when the two share columns, for the
+    classifier to decide whether they are one character. (Trying pieces
+    merely near each other as one character, such as a 4's stem set a little
+    right of its corner, merged more digits that were two than it joined
+    pieces that were one.)"""
+    rows: list[Row] = []
+    boxes = np.asarray(boxes, dtype=np.float64)
+    for index in range(len(boxes)):
+        if index and boxes[index, 0] < boxes[index - 1, 2]:
+            rows[-1].members.append(index)
+        else:
+            rows.append(Row([index]))
+    return rows
+
+
+def plan_row(
+    row: Row, cut_counts: list[int], gap_cost: float
+) -> tuple[tuple[float, ...], list[tuple[int, int]]]:
+    """A row's cutting costs at each inner boundary and the candidates to try,
+    when its k-th character has cut_counts[k] cuts to try inside it and
+    keeping two characters apart costs `gap_cost`: every stretch within one
+    character (the whole of it included), and every two neighbouring
+    characters whole."""
+    costs: list[float] = []
+    firsts, lasts = [], []
+    for rank, cuts in enumerate(cut_counts):
+        if rank:
+            costs.append(gap_cost)
+        firsts.append(len(costs))
+        costs += [COLUMN_CUT_COST] * cuts
+        lasts.append(len(costs) + 1)
+    spans = [
+        (start, end)
+        for first, last in zip(firsts, lasts, strict=True)
+        for start in range(first, last)
+        for end in range(start + 1, last + 1)
+    ]
+    spans += list(zip(firsts[:-1], lasts[1:], strict=True))
+    return tuple(costs), spans
