@@ -11,7 +11,7 @@ import numpy as np
 
 from model.grouping import group_boxes, group_pieces
 from model.rasterize import render_strokes
-from model.splitting import Candidate, Layout, plan_row, rows_in_doubt
+from model.splitting import Candidate, Layout, plan_row, rows_in_doubt, typical_width
 
 # What keeping apart two characters that share columns costs, in log
 # confidence: strokes that share columns are more often one digit than two.
@@ -31,12 +31,13 @@ def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None
     tallest = float((boxes[:, 3] - boxes[:, 1]).max())
     cut_costs, candidates = [], []
     for index, row in enumerate(rows_in_doubt(group_boxes(boxes, groups))):
-        costs, tries = plan_row(row, [0] * len(row.members), GAP_CUT_COST)
+        costs, tries = plan_row(row, [[] for _ in row.members], GAP_CUT_COST)
         cut_costs.append(costs)
         for start, end in tries:
             picked = np.sort(np.concatenate([groups[g] for g in row.members[start:end]]))
             candidates.append(_candidate(index, start, end, [strokes[i] for i in picked]))
-    return Layout(cut_costs, candidates, tallest)
+    spans = group_boxes(boxes, groups)
+    return Layout(cut_costs, candidates, tallest, typical_width(spans[:, 2] - spans[:, 0]))
 
 
 def _candidate(row: int, start: int, end: int, strokes: list[np.ndarray]) -> Candidate:

@@ -54,7 +54,7 @@ def group_pieces(boxes: np.ndarray, inks: list[np.ndarray], pen: float = 0.0) ->
     widths, heights = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
     tallest = float(heights.max())
     small = np.maximum(widths, heights) < SMALL_SHARE * tallest
-    if small.all():
+    if small.all() or len(boxes) == 1:
         return [np.arange(len(boxes))]
     close = _Closeness(boxes, inks, NEAR_SHARE * tallest - pen, NEAR_COLUMNS * tallest)
     groups = _sweep(boxes, np.flatnonzero(~small), close)
@@ -62,8 +62,9 @@ def group_pieces(boxes: np.ndarray, inks: list[np.ndarray], pen: float = 0.0) ->
         raise InputTooLarge(
             f"the drawing has {len(groups)} characters; at most {MAX_CHARACTERS} are read"
         )
-    for piece, group in zip(np.flatnonzero(small), _nearest(boxes, small, groups), strict=True):
-        groups[group].append(int(piece))
+    if small.any():
+        for piece, group in zip(np.flatnonzero(small), _nearest(boxes, small, groups), strict=True):
+            groups[group].append(int(piece))
     return [np.array(sorted(group)) for group in groups]
 
 

@@ -11,6 +11,8 @@ own by model/normalize.py, so an image of one digit gives the very 28x28 it
 gives today.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from model.components import Components, connected_components
@@ -25,20 +27,39 @@ from model.splitting import (
     Layout,
     plan_row,
     rows_in_doubt,
+    typical_width,
 )
 
 # A character at least this wide for its height (the pen's path) may be two
 # digits touching: one pen-written digit in ten is wider than 0.94 of its
 # height, two side by side are about 1.3.
 WIDE_ASPECT = 0.85
+# ...or this wide when it is all the ink there is, which is most often one digit.
+LONE_WIDE_ASPECT = 1.3
 # Cuts are tried at most this many in one character, never nearer its sides
 # (or each other) than EDGE_SHARE of its height.
 MAX_CUTS = 3
 EDGE_SHARE = 0.12
+# What cutting through ink costs, in log confidence: little where there are
+# several characters, and much where all the ink is one character by the
+# rules, which is most often one digit (its halves read as digits all too
+# surely). (Costs from the ink a cut crosses did no better: two digits whose
+# upright sides touch meet along a stretch as long as a stroke is wide.)
+COLUMN_CUT_COST = 0.1
+LONE_CUT_COST = 1.5
 # What keeping apart two characters that share columns costs, in log
 # confidence: less than nothing, as pieces of ink apart are more often two
 # digits than one.
 GAP_CUT_COST = -0.5
+
+
+@dataclass(frozen=True)
+class Cut:
+    """For every row of the ink map, the column left of which a character's
+    first part lies; and what cutting there costs."""
+
+    columns: np.ndarray
+    cost: float
 
 
 def image_layout(located: LocatedInk) -> Layout | None:
@@ -50,24 +71,45 @@ def image_layout(located: LocatedInk) -> Layout | None:
     mask = ink > 0
     pen = _pen_width(mask)
     components = connected_components(mask)
-    groups = group_pieces(components.boxes, _component_points(components), pen)
-    pixel_group = _group_image(components, groups)
+    groups = group_pieces(components.boxes, _ComponentPoints(components), pen)
     boxes = group_boxes(components.boxes, groups)
     paths = boxes - np.array([0, 0, pen, pen])  # the pen's path, as wide as the ink less the pen
     tallest = float((paths[:, 3] - paths[:, 1]).max())
     rows = rows_in_doubt(paths)
+    pixel_group = _group_image(components, groups)
     for max_cuts in range(MAX_CUTS, -1, -1):
-        cuts = _cuts_within(ink, pixel_group, paths, pen, max_cuts)
-        plans = [plan_row(row, [len(cuts[g]) for g in row.members], GAP_CUT_COST) for row in rows]
+        cuts = _cuts_within(ink, pixel_group, paths, pen, max_cuts, lone=len(groups) == 1)
+        costs = [[cut.cost for cut in inside] for inside in cuts]
+        plans = [plan_row(row, [costs[g] for g in row.members], GAP_CUT_COST) for row in rows]
         if sum(len(tries) for _, tries in plans) <= MAX_CANDIDATES:
             break
     candidates = []
     for index, (row, (_, tries)) in enumerate(zip(rows, plans, strict=True)):
-        parts = _part_image(pixel_group, row.members, cuts)
+        x0, y0, x1, y1 = group_boxes(boxes, [np.array(row.members)])[0].astype(int).tolist()
+        window = (slice(y0, y1), slice(x0, x1))
+        parts = _part_image(pixel_group[window], row.members, cuts, x0, y0)
         for start, end in tries:
             part = (parts >= start) & (parts < end)
-            candidates.append(_candidate(index, start, end, ink, part, located, pen))
-    return Layout([costs for costs, _ in plans], candidates, tallest)
+            own = np.where(part, ink[window], 0).astype(np.uint8)
+            candidates.append(_candidate(index, start, end, own, (x0, y0), located, pen))
+    typical = typical_width(paths[:, 2] - paths[:, 0])
+    return Layout([costs for costs, _ in plans], candidates, tallest, typical)
+
+
+class _ComponentPoints:
+    """Each component's ink pixels as (x, y) points, found when first asked
+    for: the grouping rules ask only about pieces that share columns."""
+
+    def __init__(self, components: Components):
+        self.components = components
+
+    def __len__(self) -> int:
+        return self.components.count
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        x0, y0, x1, y1 = self.components.boxes[index].tolist()
+        rows, cols = np.nonzero(self.components.labels[y0:y1, x0:x1] == index)
+        return np.column_stack([cols + x0, rows + y0])
 
 
 def _pen_width(mask: np.ndarray) -> float:
@@ -76,14 +118,6 @@ def _pen_width(mask: np.ndarray) -> float:
     outline = np.count_nonzero(np.diff(mask, axis=0)) + np.count_nonzero(np.diff(mask, axis=1))
     outline += 2 * (np.count_nonzero(mask[[0, -1]]) + np.count_nonzero(mask[:, [0, -1]]))
     return 2.0 * np.count_nonzero(mask) / max(outline, 1)
-
-
-def _component_points(components: Components) -> list[np.ndarray]:
-    """Each component's ink pixels as (x, y) points."""
-    rows, cols = np.nonzero(components.labels >= 0)
-    order = np.argsort(components.labels[rows, cols], kind="stable")
-    points = np.column_stack([cols, rows])[order]
-    return np.split(points, np.cumsum(components.sizes)[:-1])
 
 
 def _group_image(components: Components, groups: list[np.ndarray]) -> np.ndarray:
@@ -95,56 +129,54 @@ def _group_image(components: Components, groups: list[np.ndarray]) -> np.ndarray
     return group_of[components.labels]
 
 
-def _cuts_within(ink, pixel_group, paths, pen, max_cuts: int) -> list[list[np.ndarray]]:
-    """For every character, the cuts to try (model/cut_paths.py: per row of
-    the ink map, the column left of which the first part lies), if it is wide
-    enough to be two."""
+def _cuts_within(ink, pixel_group, paths, pen, max_cuts: int, lone: bool) -> list[list[Cut]]:
+    """For every character, the cuts to try (model/cut_paths.py), if it is
+    wide enough to be two."""
     cuts = []
+    widest = LONE_WIDE_ASPECT if lone else WIDE_ASPECT
     for index, (x0, y0, x1, y1) in enumerate(paths.tolist()):
-        if max_cuts == 0 or x1 - x0 < WIDE_ASPECT * (y1 - y0):
+        if max_cuts == 0 or x1 - x0 < widest * (y1 - y0):
             cuts.append([])
             continue
         left, top = round(x0), round(y0)
         right, bottom = round(x1 + pen), round(y1 + pen)
         own = np.where(pixel_group[top:bottom, left:right] == index, ink[top:bottom, left:right], 0)
         margin = max(1, round(EDGE_SHARE * (y1 - y0)))
-        full = np.full(ink.shape[0], left)  # rows outside the character: anything is right of it
         found = []
         for cut in cut_paths(own, pen, margin, max_cuts):
-            column = full.copy()
+            column = np.full(ink.shape[0], left)  # rows outside the character: all right of it
             column[top:bottom] = left + cut
-            found.append(column)
+            found.append(Cut(column, LONE_CUT_COST if lone else COLUMN_CUT_COST))
         cuts.append(found)
     return cuts
 
 
-def _part_image(pixel_group, members, cuts) -> np.ndarray:
-    """Each pixel of the row's characters numbered by the part it lies in,
-    parts numbered left to right across the row (a character cut k times has
-    k + 1); -1 elsewhere. Candidate i..j is the pixels of parts i to j - 1."""
+def _part_image(pixel_group, members, cuts, left: int, top: int) -> np.ndarray:
+    """Each pixel of a window (from `left`, `top`) on the row's characters
+    numbered by the part it lies in, parts numbered left to right across the
+    row (a character cut k times has k + 1); -1 elsewhere. Candidate i..j is
+    the pixels of parts i to j - 1."""
     parts = np.full(pixel_group.shape, -1, dtype=np.int64)
-    columns = np.arange(pixel_group.shape[1])
+    columns = np.arange(left, left + pixel_group.shape[1])
     first = 0
     for group in members:
         own = pixel_group == group
         part = np.zeros(pixel_group.shape, dtype=np.int64)
         for cut in cuts[group]:
-            part += columns[None, :] >= cut[:, None]
+            rows = cut.columns[top : top + pixel_group.shape[0]]
+            part += columns[None, :] >= rows[:, None]
         parts[own] = first + part[own]
         first += len(cuts[group]) + 1
     return parts
 
 
-def _candidate(row, start, end, ink, part, located: LocatedInk, pen: float) -> Candidate:
-    rows, cols = np.nonzero(part)
-    y0, y1, x0, x1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-    own = np.where(part[y0:y1, x0:x1], ink[y0:y1, x0:x1], 0).astype(np.uint8)
+def _candidate(row, start, end, own, corner, located: LocatedInk, pen: float) -> Candidate:
+    """A candidate from its ink in a window whose top-left is `corner`."""
+    rows = np.flatnonzero(own.any(axis=1))
+    cols = np.flatnonzero(own.any(axis=0))
+    y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
     scale = located.scale
-    box = (
-        float(located.left + x0 * scale),
-        float(located.top + y0 * scale),
-        float(located.left + x1 * scale),
-        float(located.top + y1 * scale),
-    )
+    left, top = located.left + (corner[0] + x0) * scale, located.top + (corner[1] + y0) * scale
+    box = (float(left), float(top), float(left + (x1 - x0) * scale), float(top + (y1 - y0) * scale))
     width, height = max(x1 - x0 - pen, 0.0), max(y1 - y0 - pen, 0.0)
-    return Candidate(row, start, end, normalize_ink(own), box, width, height)
+    return Candidate(row, start, end, normalize_ink(own[y0:y1, x0:x1]), box, width, height)

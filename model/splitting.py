@@ -21,17 +21,22 @@ import numpy as np
 # More candidate images than this in one drawing and the splitting work is
 # cut back (fewer cuts tried), so a drawing's cost stays bounded.
 MAX_CANDIDATES = 48
-# What cutting through ink costs, in log confidence.
-COLUMN_CUT_COST = 0.1
 # For each digit, the width over height that 99% of the pen-written digits of
 # the tuning writers (1-24) are within: a merged "33" read as a 3 is far wider.
 WIDEST_ASPECT = (1.6, 1.1, 1.38, 0.94, 0.96, 1.32, 0.89, 1.15, 0.85, 1.0)
-# What every tenth wider than that costs.
+# What every tenth wider than that (and the allowance, for the pen's width
+# in an image, which is only estimated) costs.
+WIDE_ALLOWANCE = 0.1
 WIDE_COST = 0.5
-# A character less tall than this share of the tallest is a fragment (a dot,
-# the foot of a stem cut off), and costs SHORT_COST.
-SHORTEST_SHARE = 0.4
-SHORT_COST = 5.0
+# ...and a character wider than this share of the typical one (the median of
+# at least MIN_TYPICAL characters the rules found) is likely two.
+WIDEST_SHARE = 1.4
+MIN_TYPICAL = 3
+# The digits of a number are about as tall as each other: a character less
+# tall than this share of the tallest costs up to SHORT_COST (a dot, the foot
+# of a stem cut off, a 4's first stroke read as a 1).
+SHORT_SHARE = 0.7
+SHORT_COST = 3.0
 
 
 @dataclass(frozen=True)
@@ -52,19 +57,21 @@ class Candidate:
 @dataclass(frozen=True)
 class Layout:
     """Rows of ink left to right, each with the cost of cutting at each of its
-    inner boundaries; the candidate characters of all rows; and the height of
-    the tallest character the rules found."""
+    inner boundaries; the candidate characters of all rows; the height of the
+    tallest character the rules found, and their typical width (None when
+    there are too few to say)."""
 
     cut_costs: list[tuple[float, ...]]
     candidates: list[Candidate]
     tallest: float
+    typical_width: float | None = None
 
 
 def choose(layout: Layout, digits, confidences) -> list[int]:
     """The indices of the candidates read, left to right, given the digit each
     reads as and how confidently (see the module's docstring)."""
     scores = [
-        math.log(max(float(confidence), 1e-12)) - shape_cost(candidate, int(digit), layout.tallest)
+        math.log(max(float(confidence), 1e-12)) - shape_cost(candidate, int(digit), layout)
         for candidate, digit, confidence in zip(layout.candidates, digits, confidences, strict=True)
     ]
     chosen: list[int] = []
@@ -74,16 +81,23 @@ def choose(layout: Layout, digits, confidences) -> list[int]:
     return chosen
 
 
-def shape_cost(candidate: Candidate, digit: int, tallest: float) -> float:
+def shape_cost(candidate: Candidate, digit: int, layout: Layout) -> float:
     """What reading a candidate as `digit` costs for its shape, in log
-    confidence: WIDE_COST for every tenth of that digit's WIDEST_ASPECT it is
-    wider, SHORT_COST if it is a fragment."""
-    widest = WIDEST_ASPECT[digit]
+    confidence: WIDE_COST for every tenth it is wider for its height than
+    that digit's WIDEST_ASPECT (and WIDE_ALLOWANCE), as much again for every
+    tenth it is wider than WIDEST_SHARE of the number's typical character,
+    and up to SHORT_COST as it is less tall than SHORT_SHARE of the tallest."""
+    widest = WIDEST_ASPECT[digit] + WIDE_ALLOWANCE
     aspect = candidate.width / max(candidate.height, 1e-9)
     cost = WIDE_COST * 10 * max(0.0, aspect - widest) / widest
-    if candidate.height < SHORTEST_SHARE * tallest:
-        cost += SHORT_COST
-    return cost
+    if layout.typical_width:
+        cost += WIDE_COST * 10 * max(0.0, candidate.width / layout.typical_width - WIDEST_SHARE)
+    return cost + SHORT_COST * max(0.0, 1 - candidate.height / (SHORT_SHARE * layout.tallest))
+
+
+def typical_width(widths: np.ndarray) -> float | None:
+    """The median width of the characters, when there are at least MIN_TYPICAL."""
+    return float(np.median(widths)) if len(widths) >= MIN_TYPICAL else None
 
 
 def _best_chain(costs, candidates, members, scores) -> list[int]:
@@ -133,20 +147,20 @@ def rows_in_doubt(boxes: np.ndarray) -> list[Row]:
 
 
 def plan_row(
-    row: Row, cut_counts: list[int], gap_cost: float
+    row: Row, cuts: list[list[float]], gap_cost: float
 ) -> tuple[tuple[float, ...], list[tuple[int, int]]]:
     """A row's cutting costs at each inner boundary and the candidates to try,
-    when its k-th character has cut_counts[k] cuts to try inside it and
+    when its k-th character has cuts to try inside it costing cuts[k], and
     keeping two characters apart costs `gap_cost`: every stretch within one
     character (the whole of it included), and every two neighbouring
     characters whole."""
     costs: list[float] = []
     firsts, lasts = [], []
-    for rank, cuts in enumerate(cut_counts):
+    for rank, inside in enumerate(cuts):
         if rank:
             costs.append(gap_cost)
         firsts.append(len(costs))
-        costs += [COLUMN_CUT_COST] * cuts
+        costs += inside
         lasts.append(len(costs) + 1)
     spans = [
         (start, end)
