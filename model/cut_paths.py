@@ -40,8 +40,8 @@ def cut_paths(ink: np.ndarray, pen: float, margin: int, most: int) -> list[np.nd
     height, width = ink.shape
     if most == 0 or width <= 2 * margin:
         return []
-    ends = [column for column in _outline_dips(ink > 0, margin) if column is not None]
-    cuts = [np.full(height, column) for column in ends[:most]]
+    ends = _outline_dips(ink > 0, margin)[:most]
+    cuts = [np.full(height, column) for column in ends]
     for path in _least_ink_paths(ink, pen, margin, most):
         if len(cuts) < most and all(abs(path[-1] - end) >= margin for end in ends):
             cuts.append(path)

@@ -2,13 +2,12 @@
 
 The ink map's connected components are its pieces, grouped into characters by
 the same rules as a drawing's strokes (model/grouping.py), told how wide the
-pen was. Digits that touch are one component: a character at least
-WIDE_ASPECT times as wide as it is tall is offered to the classifier cut at the
-deepest dips of its column profile (the columns with the least ink, where one
-digit meets the next), and model/splitting.py keeps the cuts only when the
-parts read clearly better than the whole. Each candidate is normalised on its
-own by model/normalize.py, so an image of one digit gives the very 28x28 it
-gives today.
+pen was (estimated from the ink). Digits that touch are one component: a
+character at least WIDE_ASPECT times as wide as it is tall is offered to the
+classifier cut where one digit may meet the next (model/cut_paths.py), and
+model/splitting.py keeps the cuts only when the parts read better than the
+whole. Each candidate is normalised on its own by model/normalize.py, so an
+image of one digit gives the very 28x28 it gives today.
 """
 
 from dataclasses import dataclass
@@ -34,8 +33,10 @@ from model.splitting import (
 # digits touching: one pen-written digit in ten is wider than 0.94 of its
 # height, two side by side are about 1.3.
 WIDE_ASPECT = 0.85
-# ...or this wide when it is all the ink there is, which is most often one digit.
+# ...or this wide when it is all the ink there is, which is most often one
+# digit; and, in a number, this much wider than its typical character.
 LONE_WIDE_ASPECT = 1.3
+TYPICAL_WIDE_SHARE = 1.0
 # Cuts are tried at most this many in one character, never nearer its sides
 # (or each other) than EDGE_SHARE of its height.
 MAX_CUTS = 3
@@ -45,7 +46,7 @@ EDGE_SHARE = 0.12
 # rules, which is most often one digit (its halves read as digits all too
 # surely). (Costs from the ink a cut crosses did no better: two digits whose
 # upright sides touch meet along a stretch as long as a stroke is wide.)
-COLUMN_CUT_COST = 0.1
+COLUMN_CUT_COST = 0.0
 LONE_CUT_COST = 1.5
 # What keeping apart two characters that share columns costs, in log
 # confidence: less than nothing, as pieces of ink apart are more often two
@@ -73,12 +74,16 @@ def image_layout(located: LocatedInk) -> Layout | None:
     components = connected_components(mask)
     groups = group_pieces(components.boxes, _ComponentPoints(components), pen)
     boxes = group_boxes(components.boxes, groups)
-    paths = boxes - np.array([0, 0, pen, pen])  # the pen's path, as wide as the ink less the pen
+    # The pen's path is as wide and tall as the ink less the pen; its boxes
+    # keep the ink's top-left corner, so the gap between two is the ink's plus
+    # a pen width, as between the paths' middles.
+    paths = boxes - np.array([0, 0, pen, pen])
     tallest = float((paths[:, 3] - paths[:, 1]).max())
     rows = rows_in_doubt(paths)
     pixel_group = _group_image(components, groups)
+    typical = typical_width(paths[:, 2] - paths[:, 0])
     for max_cuts in range(MAX_CUTS, -1, -1):
-        cuts = _cuts_within(ink, pixel_group, paths, pen, max_cuts, lone=len(groups) == 1)
+        cuts = _cuts_within(ink, pixel_group, paths, pen, max_cuts, typical)
         costs = [[cut.cost for cut in inside] for inside in cuts]
         plans = [plan_row(row, [costs[g] for g in row.members], GAP_CUT_COST) for row in rows]
         if sum(len(tries) for _, tries in plans) <= MAX_CANDIDATES:
@@ -90,9 +95,10 @@ def image_layout(located: LocatedInk) -> Layout | None:
         parts = _part_image(pixel_group[window], row.members, cuts, x0, y0)
         for start, end in tries:
             part = (parts >= start) & (parts < end)
+            if not part.any():  # cuts that cross leave parts empty; whole characters never are
+                continue
             own = np.where(part, ink[window], 0).astype(np.uint8)
             candidates.append(_candidate(index, start, end, own, (x0, y0), located, pen))
-    typical = typical_width(paths[:, 2] - paths[:, 0])
     return Layout([costs for costs, _ in plans], candidates, tallest, typical)
 
 
@@ -129,13 +135,16 @@ def _group_image(components: Components, groups: list[np.ndarray]) -> np.ndarray
     return group_of[components.labels]
 
 
-def _cuts_within(ink, pixel_group, paths, pen, max_cuts: int, lone: bool) -> list[list[Cut]]:
+def _cuts_within(ink, pixel_group, paths, pen, max_cuts: int, typical) -> list[list[Cut]]:
     """For every character, the cuts to try (model/cut_paths.py), if it is
-    wide enough to be two."""
+    wide enough to be two: for its height, and beside the number's typical
+    character (when there are enough to say)."""
     cuts = []
+    lone = len(paths) == 1
     widest = LONE_WIDE_ASPECT if lone else WIDE_ASPECT
     for index, (x0, y0, x1, y1) in enumerate(paths.tolist()):
-        if max_cuts == 0 or x1 - x0 < widest * (y1 - y0):
+        narrow = typical is not None and x1 - x0 < TYPICAL_WIDE_SHARE * typical
+        if max_cuts == 0 or x1 - x0 < widest * (y1 - y0) or narrow:
             cuts.append([])
             continue
         left, top = round(x0), round(y0)

@@ -94,7 +94,9 @@ def read_canvas_number(classifier, json_data, width=None, height=None) -> Number
     return read_strokes_number(classifier, parse_canvas(json_data), width, height)
 
 
-def read_strokes_number(classifier, strokes: list[np.ndarray], width=None, height=None):
+def read_strokes_number(
+    classifier, strokes: list[np.ndarray], width=None, height=None
+) -> NumberReading:
     """Polylines in canvas units (y down) to the number drawn."""
     return _read(classifier, stroke_layout(strokes, min_extent(width, height)))
 

@@ -3,6 +3,7 @@ drawing or an image of a number, and that a single digit reads exactly as today.
 
 import itertools
 import json
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -212,6 +213,40 @@ def test_bad_input_is_refused_as_today(classifier):
         read_image_number(classifier, "data:image/png;base64,AAAA")
     with pytest.raises(InvalidInput):
         read_image_number(classifier, 42)
+
+
+def scribble(rng) -> list[np.ndarray]:
+    """A few random walks on the pad, each from a random point."""
+    walks = []
+    for _ in range(int(rng.integers(1, 16))):
+        steps = rng.normal(0, 12, (int(rng.integers(2, 60)), 2))
+        walks.append(np.clip(rng.uniform(0, PAD_SIZE, 2) + np.cumsum(steps, axis=0), 0, 399))
+    return walks
+
+
+def test_any_scribble_is_read_or_refused_clearly(classifier):
+    """Random strokes as a drawing and as an image: an answer of at most 12
+    characters boxed inside the pad, or InvalidInput, never anything else."""
+    rng = np.random.default_rng(0)
+    outcomes = Counter()
+    for _ in range(40):
+        strokes = scribble(rng)
+        image = draw_strokes(strokes, size=PAD_SIZE, width=int(rng.integers(2, 20)))
+        for read, payload in (
+            (read_canvas_number, canvas_json(strokes)),
+            (read_image_number, png_data_url(image)),
+        ):
+            try:
+                answer = read(classifier, payload).to_json()
+            except InvalidInput:
+                outcomes["refused"] += 1
+                continue
+            outcomes["read"] += 1
+            assert len(answer["digits"]) <= 12
+            for entry in answer["digits"]:
+                x0, y0, x1, y1 = entry["box"]
+                assert 0 <= x0 <= x1 <= PAD_SIZE and 0 <= y0 <= y1 <= PAD_SIZE
+    assert outcomes["read"] >= 40, outcomes  # most scribbles are read, as something
 
 
 @pytest.fixture(scope="module")
