@@ -22,6 +22,7 @@ import binascii
 import functools
 import io
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pyspng
@@ -141,25 +142,46 @@ def _decode_png(data: bytes) -> Image.Image:
     return Image.fromarray(pixels)
 
 
+@dataclass(frozen=True)
+class LocatedInk:
+    """An ink map and where it lies in its image: ink map pixel (x, y) covers
+    the image's pixels from (left + x * scale, top + y * scale), scale wide."""
+
+    ink: np.ndarray
+    left: int
+    top: int
+    scale: int
+
+
 def ink_map(image: Image.Image) -> np.ndarray:
     """Where the ink is, 0..255, whatever the mode, polarity or transparency,
     cropped to the ink's bounding box ((0, 0) when there is no ink)."""
+    return locate_ink(image).ink
+
+
+def locate_ink(image: Image.Image) -> LocatedInk:
+    """The ink map of `ink_map` and where it lies in the image."""
+    scale = _reduction(image.size)
     # Pillow does the per-pixel work in C on one byte a pixel.
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         alpha = _working_size(rgba.getchannel("A"))
         if _border(np.asarray(alpha)).mean() < 128:  # transparent background: ink is opaque
-            return _stretched(alpha)
+            return _stretched(alpha, scale)
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         luminance = _working_size(Image.alpha_composite(white, rgba).convert("L"))
     else:
         # ITU-R 601 luma, as for MNIST's scans.
         luminance = _working_size(image.convert("L"))
-    return _stretched(_ink_contrast(luminance))
+    return _stretched(_ink_contrast(luminance), scale)
+
+
+def _reduction(size: tuple[int, int]) -> int:
+    return -(-max(size) // WORKING_SIDE)  # ceiling division
 
 
 def _working_size(channel: Image.Image) -> Image.Image:
-    factor = -(-max(channel.size) // WORKING_SIDE)  # ceiling division
+    factor = _reduction(channel.size)
     return channel.reduce(factor) if factor > 1 else channel
 
 
@@ -297,15 +319,17 @@ def _least_squares(design: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.linalg.solve(gram, design.T @ values)
 
 
-def _stretched(contrast: Image.Image) -> np.ndarray:
+def _stretched(contrast: Image.Image, scale: int) -> LocatedInk:
     """The contrast stretched so the strongest ink is 255; what is fainter than
-    MIN_CONTRAST of it is noise and becomes 0; cropped to the ink."""
+    MIN_CONTRAST of it is noise and becomes 0; cropped to the ink, and placed in
+    the image the contrast was reduced from by `scale`."""
     peak = contrast.getextrema()[1]
     if peak < MIN_CONTRAST * 255:
-        return np.zeros((0, 0), dtype=np.uint8)
+        return LocatedInk(np.zeros((0, 0), dtype=np.uint8), 0, 0, scale)
     # Noise floor and stretch in one lookup table, so the bounding box is the ink's.
     ink = contrast.point(_stretch_table(peak))
-    return np.asarray(ink.crop(ink.getbbox()))
+    box = ink.getbbox()
+    return LocatedInk(np.asarray(ink.crop(box)), box[0] * scale, box[1] * scale, scale)
 
 
 @functools.cache

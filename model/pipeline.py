@@ -66,7 +66,16 @@ def classify(classifier, preprocessed: Preprocessed) -> Prediction:
     """Run the classifier on a preprocessed drawing."""
     if preprocessed.empty:
         return Prediction.nothing()
-    outputs = classifier.predict(preprocessed.image).astype(np.float64)
+    return read_probabilities(
+        classifier, classifier.predict(preprocessed.image), preprocessed.image
+    )
+
+
+def read_probabilities(classifier, outputs: np.ndarray, image: np.ndarray) -> Prediction:
+    """The prediction the classifier's outputs for `image` make: the ten digits'
+    probabilities, and "not a digit" when the eleventh output reaches the card's
+    threshold."""
+    outputs = np.asarray(outputs, dtype=np.float64)
     not_a_digit = outputs[NOT_A_DIGIT] if len(outputs) > NUM_CLASSES else 0.0
     # Also why a float32 softmax, summing to 1 only within ~1e-7, is renormalised.
     probabilities = outputs[:NUM_CLASSES] / outputs[:NUM_CLASSES].sum()
@@ -81,7 +90,7 @@ def classify(classifier, preprocessed: Preprocessed) -> Prediction:
         confidence=confidence,
         probabilities=tuple(float(value) for value in probabilities),
         empty=False,
-        image=preprocessed.image,
+        image=image,
         not_a_digit=digit is None,
     )
 

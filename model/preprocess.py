@@ -10,6 +10,7 @@ the `model.errors.InvalidInput` family.
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from model.canvas import MAX_CANVAS_JSON_CHARS, MAX_OBJECTS, MAX_POINTS, parse_canvas
 from model.errors import InvalidInput
@@ -23,10 +24,13 @@ __all__ = [
     "MAX_IMAGE_PIXELS",
     "MAX_OBJECTS",
     "MAX_POINTS",
+    "MIN_INK_PIXELS",
     "Preprocessed",
+    "min_extent",
     "preprocess_canvas",
     "preprocess_image",
     "preprocess_strokes",
+    "read_image",
 ]
 
 # A drawing smaller than this is a tap or a slip, not a digit: in canvas units,
@@ -56,11 +60,7 @@ def preprocess_canvas(json_data, width=None, height=None) -> Preprocessed:
 
 def preprocess_strokes(strokes: list[np.ndarray], width=None, height=None) -> Preprocessed:
     """Polylines in canvas units (y down) to the model's input."""
-    threshold = MIN_EXTENT
-    canvas_side = _canvas_side(width, height)
-    if canvas_side is not None:
-        threshold = max(threshold, MIN_EXTENT_FRACTION * canvas_side)
-    image = render_strokes(strokes, min_extent=threshold)
+    image = render_strokes(strokes, min_extent=min_extent(width, height))
     if image is None:
         return Preprocessed.nothing()
     return Preprocessed(image=image, empty=False)
@@ -68,14 +68,28 @@ def preprocess_strokes(strokes: list[np.ndarray], width=None, height=None) -> Pr
 
 def preprocess_image(data) -> Preprocessed:
     """A `data:image/...;base64,` URL, bare base64 text, or raw bytes to the model's input."""
+    ink = ink_map(read_image(data))
+    if np.count_nonzero(ink) < MIN_INK_PIXELS:
+        return Preprocessed.nothing()
+    return Preprocessed(image=normalize_ink(ink), empty=False)
+
+
+def min_extent(width=None, height=None) -> float:
+    """The size, in canvas units, under which a drawing is a tap or a slip, not a digit."""
+    threshold = MIN_EXTENT
+    canvas_side = _canvas_side(width, height)
+    if canvas_side is not None:
+        threshold = max(threshold, MIN_EXTENT_FRACTION * canvas_side)
+    return threshold
+
+
+def read_image(data) -> Image.Image:
+    """A `data:image/...;base64,` URL, bare base64 text, or raw bytes, opened."""
     if isinstance(data, str):
         data = decode_data_url(data)
     elif not isinstance(data, (bytes, bytearray, memoryview)):
         raise InvalidInput("image must be a data URL string or bytes")
-    ink = ink_map(open_image(bytes(data)))
-    if np.count_nonzero(ink) < MIN_INK_PIXELS:
-        return Preprocessed.nothing()
-    return Preprocessed(image=normalize_ink(ink), empty=False)
+    return open_image(bytes(data))
 
 
 def _canvas_side(width, height) -> float | None:

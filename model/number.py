@@ -1,0 +1,131 @@
+"""From a drawing or an image to a whole number, read left to right, with
+every character's own reading.
+
+`read_canvas_number` and `read_image_number` are what the API and the page
+call; both answer a `NumberReading`. Every candidate character of the drawing
+(model/characters.py, model/image_characters.py) is classified in one batch
+call, and model/splitting.py picks the reading. A drawing of one character
+answers exactly what model/pipeline.py answers for it today, with the number
+and the one character's entry added.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.canvas import parse_canvas
+from model.characters import stroke_layout
+from model.contract import NUM_CLASSES
+from model.image_characters import image_layout
+from model.images import locate_ink
+from model.pipeline import Prediction, read_probabilities
+from model.preprocess import min_extent, read_image
+from model.splitting import Layout, choose
+
+
+@dataclass(frozen=True)
+class CharacterReading:
+    """One character of a number: what the model read, and where it is
+    ([x0, y0, x1, y1] in the input's pixels: canvas units or image pixels)."""
+
+    prediction: Prediction
+    box: tuple[float, float, float, float]
+    not_a_digit: bool = False
+
+    @property
+    def digit(self) -> int | None:
+        return None if self.not_a_digit else self.prediction.digit
+
+    def to_json(self) -> dict:
+        return {
+            "digit": self.digit,
+            "confidence": self.prediction.confidence,
+            "probabilities": list(self.prediction.probabilities),
+            "not_a_digit": self.not_a_digit,
+            "box": list(self.box),
+        }
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    """The characters read, left to right (none for an empty drawing)."""
+
+    characters: tuple[CharacterReading, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.characters
+
+    @property
+    def number(self) -> str | None:
+        """The digits as a string, such as "2026"; None when the drawing is
+        empty or some character is not a digit."""
+        if self.empty or any(c.not_a_digit for c in self.characters):
+            return None
+        return "".join(str(c.digit) for c in self.characters)
+
+    @property
+    def prediction(self) -> Prediction:
+        """Today's answer: for one character, its prediction; for several, no
+        digit, and as confidence the probability that every character is read
+        right (the product of theirs). `probabilities` then belong to no one
+        character: they are uniform, as for an empty drawing."""
+        if self.empty:
+            return Prediction.nothing()
+        if len(self.characters) == 1:
+            return self.characters[0].prediction
+        confidence = math.prod(c.prediction.confidence for c in self.characters)
+        uniform = (1.0 / NUM_CLASSES,) * NUM_CLASSES
+        return Prediction(
+            digit=None, confidence=confidence, probabilities=uniform, empty=False, image=None
+        )
+
+    def to_json(self) -> dict:
+        return {
+            **self.prediction.to_json(),
+            "number": self.number,
+            "digits": [c.to_json() for c in self.characters],
+        }
+
+
+def read_canvas_number(classifier, json_data, width=None, height=None) -> NumberReading:
+    """dash-canvas json_data (string or dict) to the number drawn."""
+    return read_strokes_number(classifier, parse_canvas(json_data), width, height)
+
+
+def read_strokes_number(
+    classifier, strokes: list[np.ndarray], width=None, height=None
+) -> NumberReading:
+    """Polylines in canvas units (y down) to the number drawn."""
+    return _read(classifier, stroke_layout(strokes, min_extent(width, height)))
+
+
+def read_image_number(classifier, data) -> NumberReading:
+    """An image (a data URL, bare base64 text or bytes) to the number written in it."""
+    return _read(classifier, image_layout(locate_ink(read_image(data))))
+
+
+def _read(classifier, layout: Layout | None) -> NumberReading:
+    if layout is None:
+        return NumberReading(characters=())
+    images = np.stack([candidate.image for candidate in layout.candidates])
+    outputs = classifier.predict_batch(images)
+    readings = [
+        _read_character(classifier, output, candidate)
+        for output, candidate in zip(outputs, layout.candidates, strict=True)
+    ]
+    # Candidates compete by their likeliest digit's share of all the model's
+    # outputs: a piece that looks like no digit scores low, whatever it is.
+    digit_outputs = outputs[:, :NUM_CLASSES]
+    chosen = choose(layout, digit_outputs.argmax(axis=1), digit_outputs.max(axis=1))
+    return NumberReading(characters=tuple(readings[i] for i in chosen))
+
+
+def _read_character(classifier, output: np.ndarray, candidate) -> CharacterReading:
+    # `prediction` keeps the ten digits' probabilities; the model's eleventh
+    # output, when it reaches the card's threshold, makes the character no digit.
+    prediction = read_probabilities(classifier, output, candidate.image)
+    return CharacterReading(
+        prediction=prediction, box=candidate.box, not_a_digit=prediction.not_a_digit
+    )

@@ -1,0 +1,174 @@
+"""Where one character ends and the next begins, when the ink alone cannot say:
+the candidate readings of a row of ink, and the one the classifier is surest of.
+
+A row of ink whose characters are in doubt (digits that touch, pieces that
+may or may not be one digit) is a run of boundaries 0..m, 0 its left end and m
+its right. A candidate character spans boundaries i..j; a reading of the row
+is a chain of candidates from 0 to m. A reading scores the sum of its
+characters' log confidences, less what their shapes cost (a character far
+wider for its height than that digit ever is, far wider than the number's
+other characters, or far shorter than the tallest), less what its cuts cost
+(each input path says what: model/characters.py, model/image_characters.py).
+The reading with the best score is found by dynamic programming over the
+boundaries; every candidate was classified in the one batch call for the
+whole drawing. The costs were tuned on numbers of writers 1-24 only
+(testkit/numbers.py), never on the held-out writers the figures are for.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+# More candidate images than this in one drawing and the splitting work is
+# cut back (fewer cuts tried), so a drawing's cost stays bounded.
+MAX_CANDIDATES = 48
+# For each digit, the width over height that 99% of the pen-written digits of
+# the tuning writers (1-24) are within: a merged "33" read as a 3 is far wider.
+WIDEST_ASPECT = (1.6, 1.1, 1.38, 0.94, 0.96, 1.32, 0.89, 1.15, 0.85, 1.0)
+# What every tenth wider than that (and the allowance, for the pen's width
+# in an image, which is only estimated) costs.
+WIDE_ALLOWANCE = 0.1
+WIDE_COST = 0.5
+# ...and a character wider than this share of the typical one (the median of
+# at least MIN_TYPICAL characters the rules found) is likely two.
+WIDEST_SHARE = 1.4
+MIN_TYPICAL = 3
+# The digits of a number are about as tall as each other: a character less
+# tall than this share of the tallest costs up to SHORT_COST (a dot, the foot
+# of a stem cut off, a 4's first stroke read as a 1).
+SHORT_SHARE = 0.7
+SHORT_COST = 3.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible character: boundaries `start`..`end` of row `row`, its 28x28
+    image, its box [x0, y0, x1, y1] in the input's pixels and the width and
+    height of the pen's path through it."""
+
+    row: int
+    start: int
+    end: int
+    image: np.ndarray
+    box: tuple[float, float, float, float]
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Rows of ink left to right, each with the cost of cutting at each of its
+    inner boundaries; the candidate characters of all rows; the height of the
+    tallest character the rules found, and their typical width (None when
+    there are too few to say)."""
+
+    cut_costs: list[tuple[float, ...]]
+    candidates: list[Candidate]
+    tallest: float
+    typical_width: float | None = None
+
+
+def choose(layout: Layout, digits, confidences) -> list[int]:
+    """The indices of the candidates read, left to right, given the digit each
+    reads as and how confidently (see the module's docstring)."""
+    scores = [
+        math.log(max(float(confidence), 1e-12)) - shape_cost(candidate, int(digit), layout)
+        for candidate, digit, confidence in zip(layout.candidates, digits, confidences, strict=True)
+    ]
+    chosen: list[int] = []
+    for row, costs in enumerate(layout.cut_costs):
+        members = [i for i, c in enumerate(layout.candidates) if c.row == row]
+        chosen += _best_chain(costs, layout.candidates, members, scores)
+    return chosen
+
+
+def shape_cost(candidate: Candidate, digit: int, layout: Layout) -> float:
+    """What reading a candidate as `digit` costs for its shape, in log
+    confidence: WIDE_COST for every tenth it is wider for its height than
+    that digit's WIDEST_ASPECT (and WIDE_ALLOWANCE), as much again for every
+    tenth it is wider than WIDEST_SHARE of the number's typical character,
+    and up to SHORT_COST as it is less tall than SHORT_SHARE of the tallest."""
+    widest = WIDEST_ASPECT[digit] + WIDE_ALLOWANCE
+    aspect = candidate.width / max(candidate.height, 1e-9)
+    cost = WIDE_COST * 10 * max(0.0, aspect - widest) / widest
+    if layout.typical_width:
+        cost += WIDE_COST * 10 * max(0.0, candidate.width / layout.typical_width - WIDEST_SHARE)
+    return cost + SHORT_COST * max(0.0, 1 - candidate.height / (SHORT_SHARE * layout.tallest))
+
+
+def typical_width(widths: np.ndarray) -> float | None:
+    """The median width of the characters, when there are at least MIN_TYPICAL."""
+    return float(np.median(widths)) if len(widths) >= MIN_TYPICAL else None
+
+
+def _best_chain(costs, candidates, members, scores) -> list[int]:
+    ends = len(costs) + 1
+    best = [0.0] + [-math.inf] * ends
+    back: list[int | None] = [None] * (ends + 1)
+    for index in sorted(members, key=lambda i: (candidates[i].end, candidates[i].start)):
+        start, end = candidates[index].start, candidates[index].end
+        cut = costs[start - 1] if start > 0 else 0.0
+        score = best[start] + scores[index] - cut
+        if score > best[end]:
+            best[end], back[end] = score, index
+    chain = []
+    at = ends
+    while at > 0:
+        index = back[at]
+        if index is None:
+            raise ValueError("the candidates do not cover the row")  # a bug, not bad input
+        chain.append(index)
+        at = candidates[index].start
+    return chain[::-1]
+
+
+@dataclass(frozen=True)
+class Row:
+    """Characters (their indices, left to right) that may be fewer or more than
+    the ink says."""
+
+    members: list[int]
+
+
+def rows_in_doubt(boxes: np.ndarray) -> list[Row]:
+    """Characters (their boxes [x0, y0, x1, y1], left to right) in rows: each
+    joins the row of the one before when the two share columns, for the
+    classifier to decide whether they are one character. (Trying pieces
+    merely near each other as one character, such as a 4's stem set a little
+    right of its corner, merged more digits that were two than it joined
+    pieces that were one.)"""
+    rows: list[Row] = []
+    boxes = np.asarray(boxes, dtype=np.float64)
+    for index in range(len(boxes)):
+        if index and boxes[index, 0] < boxes[index - 1, 2]:
+            rows[-1].members.append(index)
+        else:
+            rows.append(Row([index]))
+    return rows
+
+
+def plan_row(
+    row: Row, cuts: list[list[float]], gap_cost: float
+) -> tuple[tuple[float, ...], list[tuple[int, int]]]:
+    """A row's cutting costs at each inner boundary and the candidates to try,
+    when its k-th character has cuts to try inside it costing cuts[k], and
+    keeping two characters apart costs `gap_cost`: every stretch within one
+    character (the whole of it included), and every two neighbouring
+    characters whole."""
+    costs: list[float] = []
+    firsts, lasts = [], []
+    for rank, inside in enumerate(cuts):
+        if rank:
+            costs.append(gap_cost)
+        firsts.append(len(costs))
+        costs += inside
+        lasts.append(len(costs) + 1)
+    spans = [
+        (start, end)
+        for first, last in zip(firsts, lasts, strict=True)
+        for start in range(first, last)
+        for end in range(start + 1, last + 1)
+    ]
+    spans += list(zip(firsts[:-1], lasts[1:], strict=True))
+    return tuple(costs), spans
