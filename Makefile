@@ -23,7 +23,7 @@ data: $(VENV)/.serve-installed  ## download MNIST and the UCI pen digits into DI
 train: $(VENV)/.dev-installed  ## retrain, evaluate and export the model (about 30 minutes on 2 cores)
 	$(BIN)/python -m model.training.train
 
-evaluate: $(VENV)/.dev-installed  ## measure the committed model: MNIST, re-normalised MNIST, pen digits
+evaluate: $(VENV)/.dev-installed  ## measure the committed model against every target: MNIST (raw and as PNG), held-out writers, styles, non-digits, calibration
 	$(BIN)/python -m model.training.evaluate
 
 bench: $(VENV)/.dev-installed  ## every benchmark under bench/, one after another
@@ -31,6 +31,10 @@ bench: $(VENV)/.dev-installed  ## every benchmark under bench/, one after anothe
 	$(BIN)/python -m bench.inference_latency
 	$(BIN)/python -m bench.callback_latency
 	$(BIN)/python -m bench.serve_latency
+	$(BIN)/python -m bench.evidence
+	$(BIN)/python -m bench.hostile_corpus
+	$(BIN)/python -m bench.slow_clients
+	$(BIN)/python -m bench.first_visit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,6 +1,7 @@
 """Evidence maps: how faithful each method is, and what the served one costs.
 
-On held-out writers' digits (pen-digits-trajectories.json, writers 25-30, drawn
+On held-out writers' digits (pen-digits-trajectories.json, the writers the
+model's card names as never trained on, drawn
 through the serving preprocessing), prints for each method the share of digits
 on which deleting the fifth of the ink with the most evidence for the answer
 lowers its log-odds more than deleting a random fifth (model/evidence_check.py;
@@ -19,7 +20,7 @@ import argparse
 import time
 
 from model import evidence
-from model.evidence_check import HELD_OUT_WRITERS, deletion_check, held_out_digits
+from model.evidence_check import deletion_check, held_out_digits, held_out_writers
 from model.inference import load_classifier
 from model.training import data
 from testkit.stats import median, percentile
@@ -80,9 +81,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     classifier = load_classifier()
-    images = held_out_digits(args.trajectories)[:: args.every]
-    writers = f"{HELD_OUT_WRITERS.start}-{HELD_OUT_WRITERS.stop - 1}"
-    print(f"{len(images)} digits of writers {writers}")
+    writers = held_out_writers(classifier.card)
+    images = held_out_digits(args.trajectories, writers)[:: args.every]
+    print(f"{len(images)} digits of writers {', '.join(map(str, writers))}")
     methods = {
         f"occlusion {evidence.PATCH}x{evidence.PATCH} (served)": occlusion(
             classifier, evidence.PATCH

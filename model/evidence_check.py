@@ -8,10 +8,10 @@ average. A faithful method passes on at least 90% of drawings; one that merely
 highlights the ink passes on about three in four, because the brightest ink is
 not always where the digit's identity lies.
 
-The drawings are held-out writers' digits: pen-digits-trajectories.json's
-writers 25-30, rendered through model.preprocess.preprocess_strokes as the page
-renders strokes. The shipped model was trained on a random split of all 30
-writers, so this checks the method, not a writer-independent model.
+The drawings are held-out writers' digits: the writers of
+pen-digits-trajectories.json that the model's card names as never trained on
+(`held_out_writers`), rendered through model.preprocess.preprocess_strokes as
+the page renders strokes.
 """
 
 import json
@@ -28,7 +28,6 @@ from model.preprocess import preprocess_strokes
 DELETE_FRACTION = 0.2
 RANDOM_DRAWS = 5
 REQUIRED_PASS_RATE = 0.9
-HELD_OUT_WRITERS = range(25, 31)
 # The trajectories' coordinates: tablet pixels of a 500x500 writing box.
 TRAJECTORY_BOX = 500
 
@@ -45,7 +44,15 @@ class CheckResult:
         return self.passed / self.total if self.total else 0.0
 
 
-def held_out_digits(path: Path, writers: Iterable[int] = HELD_OUT_WRITERS) -> np.ndarray:
+def held_out_writers(card: dict) -> list[int]:
+    """The writers the model's card says it never saw in training."""
+    writers = card.get("writers", {}).get("heldout")
+    if not writers:
+        raise ValueError("the model card names no held-out writers ('writers.heldout')")
+    return list(writers)
+
+
+def held_out_digits(path: Path, writers: Iterable[int]) -> np.ndarray:
     """(N, 28, 28) float32: the given writers' digits in pen-digits-trajectories.json."""
     wanted = set(writers)
     images = []

@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from model import evidence, pipeline
-from model.evidence_check import REQUIRED_PASS_RATE, deletion_check, held_out_digits
+from model.evidence_check import (
+    REQUIRED_PASS_RATE,
+    deletion_check,
+    held_out_digits,
+    held_out_writers,
+)
 from model.preprocess import preprocess_canvas
 from testkit.fixtures import canvas_fixture
 
@@ -105,8 +110,8 @@ def test_explain_of_an_empty_drawing_has_no_maps(classifier):
 
 
 @pytest.fixture(scope="module")
-def held_out(pen_trajectories_path):
-    return held_out_digits(pen_trajectories_path)[::EVERY]
+def held_out(pen_trajectories_path, classifier):
+    return held_out_digits(pen_trajectories_path, held_out_writers(classifier.card))[::EVERY]
 
 
 def test_deleting_the_strongest_evidence_hurts_more_than_deleting_at_random(classifier, held_out):
