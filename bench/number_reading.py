@@ -47,13 +47,11 @@ from model.training import data
 from testkit.fixtures import canvas_fixture, canvas_fixture_names, pen_digits_sample
 from testkit.numbers import HELD_OUT_WRITERS, numbers_of_writers
 from testkit.payloads import (
-    PAD_BRUSH_WIDTH,
     PAD_SIZE,
     canvas_json,
     densify_by_step,
-    draw_strokes,
+    pad_png_data_url,
     place_on_pad,
-    png_data_url,
 )
 
 TARGET_CANVAS = 0.95
@@ -61,10 +59,6 @@ TARGET_IMAGE = 0.92
 TARGET_COST_RATIO = 2.0
 # Tablet pixels (500 a side) to the pen sample's 0..100.
 TABLET_TO_SAMPLE = 1 / 5.0
-
-
-def pad_png(strokes) -> str:
-    return png_data_url(draw_strokes(strokes, size=PAD_SIZE, width=PAD_BRUSH_WIDTH))
 
 
 def true_characters(number) -> list[list[np.ndarray]]:
@@ -84,7 +78,7 @@ def read_numbers(classifier, numbers) -> dict:
         length = len(number.text)
         by_length[length] += 1
         canvas = read_canvas_number(classifier, canvas_json(number.strokes), PAD_SIZE, PAD_SIZE)
-        image = read_image_number(classifier, pad_png(number.strokes))
+        image = read_image_number(classifier, pad_png_data_url(number.strokes))
         for path, reading in (("canvas", canvas), ("image", image)):
             counts[path] += reading.number == number.text
             counts[f"{path} {length}"] += reading.number == number.text
@@ -100,7 +94,9 @@ def read_numbers(classifier, numbers) -> dict:
             == number.text
         )
         counts["image given"] += (
-            "".join(str(pipeline.predict_image(classifier, pad_png(g)).digit) for g in alone)
+            "".join(
+                str(pipeline.predict_image(classifier, pad_png_data_url(g)).digit) for g in alone
+            )
             == number.text
         )
     return {"counts": counts, "by_length": by_length, "total": len(numbers)}
@@ -110,7 +106,7 @@ def single_digits(classifier, records) -> Counter:
     counts = Counter()
     for record in records:
         strokes = place_on_pad([np.asarray(s) * TABLET_TO_SAMPLE for s in record["strokes"]])
-        payload, url = canvas_json(strokes), pad_png(strokes)
+        payload, url = canvas_json(strokes), pad_png_data_url(strokes)
         canvas = read_canvas_number(classifier, payload, PAD_SIZE, PAD_SIZE)
         image = read_image_number(classifier, url)
         counts["canvas one"] += len(canvas.characters) == 1
@@ -135,7 +131,7 @@ def committed_samples(classifier) -> Counter:
         strokes = [densify_by_step(s, 4.0) for s in place_on_pad(digit["strokes"])]
         reading = read_canvas_number(classifier, canvas_json(strokes), PAD_SIZE, PAD_SIZE)
         counts["sample one"] += len(reading.characters) == 1
-        image = read_image_number(classifier, pad_png(strokes))
+        image = read_image_number(classifier, pad_png_data_url(strokes))
         counts["sample image one"] += len(image.characters) == 1
     for name in canvas_fixture_names(drawn_digits_only=True):
         record = canvas_fixture(name)
@@ -154,8 +150,8 @@ def cost(classifier, numbers, runs: int) -> list[tuple[str, tuple[float, float]]
     singles = [g for n in five for g in true_characters(n)][:20]
     one_payloads = [canvas_json(g) for g in singles]
     five_payloads = [canvas_json(n.strokes) for n in five]
-    one_urls = [pad_png(g) for g in singles]
-    five_urls = [pad_png(n.strokes) for n in five]
+    one_urls = [pad_png_data_url(g) for g in singles]
+    five_urls = [pad_png_data_url(n.strokes) for n in five]
     canvas_today = partial(pipeline.predict_canvas, classifier, width=PAD_SIZE, height=PAD_SIZE)
     canvas_number = partial(read_canvas_number, classifier, width=PAD_SIZE, height=PAD_SIZE)
     image_today = partial(pipeline.predict_image, classifier)

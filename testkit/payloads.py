@@ -149,3 +149,8 @@ def form_png_bodies(drawings) -> list[bytes]:
         urlencode({"digit": png_data_url(draw_strokes(s, scale=PNG_SIZE / PAD_SIZE))}).encode()
         for s in drawings
     ]
+
+
+def pad_png_data_url(strokes) -> str:
+    """The pad's drawing as its PNG export: the strokes in pad pixels, the pad's pen."""
+    return png_data_url(draw_strokes(strokes, size=PAD_SIZE, width=PAD_BRUSH_WIDTH))

@@ -15,11 +15,11 @@ from model.number import CharacterReading, NumberReading, read_canvas_number, re
 from testkit.fixtures import canvas_fixture, canvas_fixture_names, pen_digits_sample
 from testkit.numbers import HELD_OUT_WRITERS, numbers_of_writers
 from testkit.payloads import (
-    PAD_BRUSH_WIDTH,
     PAD_SIZE,
     canvas_json,
     densify_by_step,
     draw_strokes,
+    pad_png_data_url,
     place_on_pad,
     png_data_url,
 )
@@ -260,7 +260,7 @@ def test_numbers_of_held_out_writers_are_read(classifier, trajectories):
     for number in numbers:
         payload = canvas_json(number.strokes)
         canvas += read_canvas_number(classifier, payload, PAD_SIZE, PAD_SIZE).number == number.text
-        url = png_data_url(draw_strokes(number.strokes, size=PAD_SIZE, width=PAD_BRUSH_WIDTH))
+        url = pad_png_data_url(number.strokes)
         image += read_image_number(classifier, url).number == number.text
     assert canvas / len(numbers) >= CANVAS_EXACT_TARGET, f"{canvas} of {len(numbers)}"
     assert image / len(numbers) >= IMAGE_EXACT_FLOOR, f"{image} of {len(numbers)}"
