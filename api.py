@@ -12,14 +12,12 @@ debug mode, and their errors are JSON too.
 """
 
 import html
-import json
 import logging
 import math
 import threading
 from typing import Any
 
 import flask
-import orjson
 from dash._utils import split_callback_id
 from dash.fingerprint import check_fingerprint
 from werkzeug.exceptions import (
@@ -33,6 +31,7 @@ from werkzeug.exceptions import (
 
 from model import evidence, pipeline, preprocess
 from model.errors import InputTooLarge, InvalidInput
+from model.json_text import load_json
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +42,6 @@ MAX_BODY_BYTES = (
     max(preprocess.MAX_DATA_URL_CHARS * 9 // 8, 2 * preprocess.MAX_CANVAS_JSON_CHARS) + 16_384
 )
 
-# What parsing a JSON body may cost: its values (a comma, colon, bracket or
-# brace each, counted before parsing). 9 MB of "[]," would parse into three
-# million lists (200 MB); a drawing at the point limit, sent as the page's
-# callback sends it, has about 150,000.
-MAX_JSON_VALUES = 250_000
 # A request whose body is larger than this (a big image, a long drawing; a
 # drawing from the pad is 10 to 60 kB) waits for one of LARGE_REQUEST_SLOTS per
 # process before its body is read, so that many slow uploads at once cannot
@@ -271,28 +265,11 @@ def _json_body() -> dict[str, Any]:
 
 
 def _parse_json_body(keep: bool = False) -> Any:
-    """The request body parsed as strict JSON (no NaN or Infinity); raises
-    _ClientError. With `keep`, the body stays readable for a later reader."""
+    """The request body parsed as strict JSON (model/json_text.py); raises
+    InvalidInput. With `keep`, the body stays readable for a later reader."""
     raw = flask.request.get_data(cache=keep)
     _refuse_cut_off_body()
-    # A body shorter than the limit cannot hold more values than it has bytes.
-    values = 0 if len(raw) <= MAX_JSON_VALUES else sum(map(raw.count, (b",", b":", b"[", b"{")))
-    if values > MAX_JSON_VALUES:
-        raise _ClientError(
-            413, f"request body has about {values} JSON values; the limit is {MAX_JSON_VALUES}"
-        )
-    try:
-        return orjson.loads(raw)  # a tenth of json's time on a drawing's numbers
-    except orjson.JSONDecodeError:
-        pass
-    # What orjson refuses, the standard parser decides: it names the fault best
-    # and reads integers too large for 64 bits (which the checks then refuse).
-    try:
-        return json.loads(raw, parse_constant=_reject_constant)
-    except RecursionError:
-        raise _ClientError(400, "request body is not valid JSON: nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both are
-        raise _ClientError(400, f"request body is not valid JSON: {exc}") from None
+    return load_json(raw, "request body")
 
 
 def _refuse_cut_off_body() -> None:
@@ -312,10 +289,6 @@ def _finite(value: float) -> bool:
 def _shown_number(value) -> str:
     shown = repr(value)
     return shown if len(shown) <= 40 else f"{shown[:20]}... ({len(shown)} digits)"
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not a JSON value")
 
 
 def _kind(value: Any) -> str:

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 
 import api
 from components import callbacks, ids
-from model import preprocess
+from model import json_text, preprocess
 from model.images import MAX_JPEG_SCANS
 from testkit import payloads
 from testkit.fixtures import canvas_fixture
@@ -878,7 +878,7 @@ CASES += [
 # said, unless the request's body is itself too costly to parse (413).
 for case_id, drawing, status, says in CANVAS_CASES:
     body = dash_body(drawing if isinstance(drawing, str) else json.dumps(drawing))
-    if sum(json.dumps(body).count(token) for token in ",:[{") > api.MAX_JSON_VALUES:
+    if sum(json.dumps(body).count(token) for token in ",:[{") > json_text.MAX_JSON_VALUES:
         CASES.append(dash_case(f"canvas-{case_id}", 413, "JSON values", body))
     else:
         CASES.append(dash_case(f"canvas-{case_id}", 200, says if status != 200 else "", body))

@@ -6,7 +6,6 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-import dashboard
 from components import ids
 from components.prediction_text import EMPTY_PROMPT
 from testkit.browser import (
@@ -23,7 +22,6 @@ from testkit.browser import (
     settle,
     wait_for_digit,
 )
-from testkit.servers import LiveServer
 
 LABELS = (2, 4, 7)
 
@@ -34,10 +32,9 @@ def samples(classifier):
 
 
 @pytest.fixture(scope="module")
-def page(browser, classifier):
-    with LiveServer(dashboard.create_app({"classifier": classifier})) as server:
-        open_page(browser, server.url)
-        yield browser
+def page(browser, live_dashboard):
+    open_page(browser, live_dashboard.url)
+    return browser
 
 
 def update_requests(driver) -> int:
