@@ -1,7 +1,8 @@
 """Reading whole numbers (issue 17): how many are read exactly, that single digits
 lose nothing, and what a number costs next to a digit.
 
-Numbers: every digit of the held-out writers (25-30) of
+Numbers: every digit of the writers the shipped model never saw (its card's
+held-out writers, testkit.numbers.HELD_OUT_WRITERS) in
 pen-digits-trajectories.json used once, in numbers of 2 to 5 digits of one
 writer (testkit/numbers.py: as written, gaps from touching to wide, a
 wandering baseline), drawn on the dashboard's 400 px pad. Read through the
@@ -9,8 +10,7 @@ canvas (fabric.js json_data, model.number.read_canvas_number) and through an
 image (the pad exported as a PNG data URL with its 12 px pen,
 read_image_number). Beside each rate, the rate with the true characters
 given: every digit's strokes alone through today's single-digit path (what
-perfect splitting would reach). The model was trained on all 30 writers, so
-these writers are not new to it: the figures flatter a little.
+perfect splitting would reach).
 
 Single digits: all 7,494 pen digits as written (real strokes, on the pad)
 through the canvas and the image path: how many are read as one character,
