@@ -5,14 +5,24 @@ its aspect ratio with proper anti-aliasing, then place it so its centre of mass
 is at the centre of the 28x28 field. The shift is sub-pixel (bilinear), so the
 centre of mass lands on the centre rather than within a pixel of it; the ink is
 fitted to INK_SPAN (19) pixels so that shift keeps it inside 20x20.
+
+An image that already is in that form (`as_normalized`: 28x28, the ink's
+longest side 19 or 20 pixels, its centre of mass within a pixel of the centre,
+as every MNIST image and every preview this app shows are) is used as it is:
+resampling it again could only blur it.
 """
 
 import numpy as np
 from PIL import Image
 
 from model.centring import centre_of_mass, fit_to_frame
-from model.contract import IMAGE_SIZE
+from model.contract import BOX_SIZE, IMAGE_SIZE
+from model.images import LocatedInk
 from model.rasterize import CENTRE, INK_SPAN
+
+# How far from the centre an already normalised image's centre of mass may be:
+# MNIST shifts by whole pixels, so its own images are within half a pixel.
+NORMALIZED_CENTRE_TOLERANCE = 1.0
 
 
 def normalize_ink(ink: np.ndarray) -> np.ndarray:
@@ -45,6 +55,22 @@ def normalize_ink(ink: np.ndarray) -> np.ndarray:
     # Eight bits all the way, as MNIST's own images are: a quarter less time than
     # floats, and within a few levels of them.
     return np.asarray(placed, dtype=np.float32) / np.float32(255)
+
+
+def as_normalized(located: LocatedInk, image_size: tuple[int, int]) -> np.ndarray | None:
+    """The model's input, unchanged, when the image (of `image_size` pixels)
+    already is one (see the module's docstring); otherwise None."""
+    height, width = located.ink.shape
+    if image_size != (IMAGE_SIZE, IMAGE_SIZE) or located.scale != 1:
+        return None
+    if max(height, width) not in (INK_SPAN, BOX_SIZE):
+        return None
+    field = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.uint8)
+    field[located.top : located.top + height, located.left : located.left + width] = located.ink
+    com_y, com_x = centre_of_mass(field)
+    if max(abs(com_y - CENTRE), abs(com_x - CENTRE)) > NORMALIZED_CENTRE_TOLERANCE:
+        return None
+    return field.astype(np.float32) / np.float32(255)
 
 
 def _resize(crop: Image.Image, scale: float) -> np.ndarray:

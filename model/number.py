@@ -18,10 +18,11 @@ from model.canvas import parse_canvas
 from model.characters import stroke_layout
 from model.contract import NUM_CLASSES
 from model.image_characters import image_layout
-from model.images import locate_ink
+from model.images import LocatedInk, locate_ink
+from model.normalize import as_normalized
 from model.pipeline import Prediction, read_probabilities
-from model.preprocess import min_extent, read_image
-from model.splitting import Layout, choose
+from model.preprocess import MIN_INK_PIXELS, min_extent, read_image
+from model.splitting import Candidate, Layout, choose
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,22 @@ def read_strokes_number(
 
 def read_image_number(classifier, data) -> NumberReading:
     """An image (a data URL, bare base64 text or bytes) to the number written in it."""
-    return _read(classifier, image_layout(locate_ink(read_image(data))))
+    image = read_image(data)
+    located = locate_ink(image)
+    as_is = None
+    if np.count_nonzero(located.ink) >= MIN_INK_PIXELS:
+        as_is = as_normalized(located, image.size)
+    if as_is is not None:
+        # A 28x28 image already in the model's form (MNIST's) holds one character.
+        return _read(classifier, _whole_image(as_is, located))
+    return _read(classifier, image_layout(located))
+
+
+def _whole_image(image: np.ndarray, located: LocatedInk) -> Layout:
+    height, width = located.ink.shape
+    box = (located.left, located.top, located.left + width, located.top + height)
+    candidate = Candidate(0, 0, 1, image, tuple(map(float, box)), float(width), float(height))
+    return Layout(cut_costs=[()], candidates=[candidate], tallest=float(height))
 
 
 def _read(classifier, layout: Layout | None) -> NumberReading:

@@ -14,8 +14,14 @@ from PIL import Image
 
 from model.canvas import MAX_CANVAS_JSON_CHARS, MAX_OBJECTS, MAX_POINTS, parse_canvas
 from model.errors import InvalidInput
-from model.images import MAX_DATA_URL_CHARS, MAX_IMAGE_PIXELS, decode_data_url, ink_map, open_image
-from model.normalize import normalize_ink
+from model.images import (
+    MAX_DATA_URL_CHARS,
+    MAX_IMAGE_PIXELS,
+    decode_data_url,
+    locate_ink,
+    open_image,
+)
+from model.normalize import as_normalized, normalize_ink
 from model.rasterize import render_strokes
 
 __all__ = [
@@ -68,10 +74,12 @@ def preprocess_strokes(strokes: list[np.ndarray], width=None, height=None) -> Pr
 
 def preprocess_image(data) -> Preprocessed:
     """A `data:image/...;base64,` URL, bare base64 text, or raw bytes to the model's input."""
-    ink = ink_map(read_image(data))
-    if np.count_nonzero(ink) < MIN_INK_PIXELS:
+    image = read_image(data)
+    located = locate_ink(image)
+    if np.count_nonzero(located.ink) < MIN_INK_PIXELS:
         return Preprocessed.nothing()
-    return Preprocessed(image=normalize_ink(ink), empty=False)
+    as_is = as_normalized(located, image.size)
+    return Preprocessed(image=normalize_ink(located.ink) if as_is is None else as_is, empty=False)
 
 
 def min_extent(width=None, height=None) -> float:
