@@ -3,7 +3,9 @@
 Owns the routes outside Dash (POST /predict, the classic exercise's form post;
 POST /api/predict, the JSON API; GET /healthz), the request body limit, the
 mapping of every client mistake to a 4xx JSON {"error": ...} answer, and the
-security headers on every response. The digit work itself is model.pipeline's.
+security headers on every response. The reading itself is model.number's: a
+drawing is read as a number, left to right, and a drawing of one character
+answers exactly what it answered when the API read single digits.
 
 `register_dash_guards` puts Dash's own routes under the same rules: a callback
 request is checked against the callbacks the app has before Dash reads it, an
@@ -29,7 +31,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
-from model import evidence, pipeline, preprocess
+from model import evidence, number, preprocess
 from model.errors import InputTooLarge, InvalidInput
 from model.json_text import load_json
 
@@ -55,8 +57,12 @@ FORM_FIELD = "digit"
 JSON_KEYS = ("image", "canvas")
 SIZE_KEYS = ("width", "height")
 # `"explain": true` adds "input" (the 28x28 the network saw) and "evidence" (ten
-# 28x28 maps in [-1, 1], one per digit: model/evidence.py) to the answer.
+# 28x28 maps in [-1, 1], one per digit: model/evidence.py) to every "digits"
+# entry, and at the top level those of the one character, if there is exactly
+# one (null otherwise). At most model.number.MAX_CHARACTERS characters, each at
+# most 50 model calls, bound what one request costs.
 EXPLAIN_KEY = "explain"
+EXPLAIN_KEYS = ("input", "evidence")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 # The methods each route takes. Their errors, and those of any other path under
@@ -105,24 +111,24 @@ def register_api(server: flask.Flask, classifier) -> None:
         flask.request.form  # noqa: B018 (parsed here, so a cut-off body is found first)
         _refuse_cut_off_body()
         data = _form_image()
-        prediction = pipeline.predict_image(classifier, data)
+        reading = number.read_image_number(classifier, data)
         if _wants_html():
-            return _html_result(prediction)
-        return _json_response(prediction.to_json())
+            return _html_result(reading)
+        return _json_response(reading.to_json())
 
     def api_predict():
         if flask.request.method != "POST":
             raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
         body = _json_body()
         if "image" in body:
-            prediction = pipeline.predict_image(classifier, body["image"])
+            reading = number.read_image_number(classifier, body["image"])
         else:
-            prediction = pipeline.predict_canvas(
+            reading = number.read_canvas_number(
                 classifier, body["canvas"], body.get("width"), body.get("height")
             )
-        answer = prediction.to_json()
+        answer = reading.to_json()
         if body.get(EXPLAIN_KEY) is True:
-            answer.update(evidence.explain(classifier, prediction))
+            _add_explanations(classifier, reading, answer)
         return _json_response(answer)
 
     def healthz():
@@ -186,6 +192,19 @@ def register_dash_guards(dash_app) -> None:
             raise NotFound()  # it lists the installed packages; only debug mode needs it
 
     dash_app.server.before_request(guard)
+
+
+def _add_explanations(classifier, reading: number.NumberReading, answer: dict) -> None:
+    """Every character's 28x28 input and evidence maps in its "digits" entry;
+    at the top level, the one character's (as before numbers were read), or
+    null for an empty drawing or several characters."""
+    explained = [evidence.explain(classifier, c.prediction) for c in reading.characters]
+    for entry, explanation in zip(answer["digits"], explained, strict=True):
+        entry.update(explanation)
+    if len(explained) == 1:
+        answer.update(explained[0])
+    else:
+        answer.update(dict.fromkeys(EXPLAIN_KEYS))
 
 
 class _ClientError(Exception):
@@ -453,22 +472,54 @@ def _add_security_headers(response: flask.Response) -> flask.Response:
     return response
 
 
-def _html_result(prediction) -> flask.Response:
-    if prediction.empty:
+def _html_result(reading: number.NumberReading) -> flask.Response:
+    """The reading as a page: one character as it always was (its digit, its
+    confidence, the ten probabilities); several as the number, the chance the
+    whole reading is right, and each character's digit and confidence."""
+    if reading.empty:
         body = "<p>The drawing is empty: draw a digit and send it again.</p>"
+    elif len(reading.characters) == 1:
+        body = _html_one_character(reading.prediction)
     else:
-        rows = "".join(
-            f"<tr><td>{digit}</td><td>{p:.1%}</td></tr>"
-            for digit, p in enumerate(prediction.probabilities)
-        )
-        answer = (
-            "<p>That doesn't look like a digit.</p>"
-            if prediction.not_a_digit
-            else f"<p class='digit'>{prediction.digit}</p>"
-            f"<p>confidence {prediction.confidence:.1%}</p>"
-        )
-        body = f"{answer}<table><tr><th>digit</th><th>probability</th></tr>{rows}</table>"
+        body = _html_number(reading)
     return _html_page(200, "Prediction", body)
+
+
+def _html_one_character(prediction) -> str:
+    rows = "".join(
+        f"<tr><td>{digit}</td><td>{p:.1%}</td></tr>"
+        for digit, p in enumerate(prediction.probabilities)
+    )
+    answer = (
+        "<p>That doesn't look like a digit.</p>"
+        if prediction.not_a_digit
+        else f"<p class='digit'>{prediction.digit}</p><p>confidence {prediction.confidence:.1%}</p>"
+    )
+    return f"{answer}<table><tr><th>digit</th><th>probability</th></tr>{rows}</table>"
+
+
+def _html_number(reading: number.NumberReading) -> str:
+    if reading.number is None:
+        unread = [str(i) for i, c in enumerate(reading.characters, 1) if c.not_a_digit]
+        which = (
+            f"character {unread[0]} doesn't look like a digit"
+            if len(unread) == 1
+            else f"characters {', '.join(unread)} don't look like digits"
+        )
+        answer = f"<p>The number cannot be read: {which}.</p>"
+    else:
+        answer = (
+            f"<p class='number'>{html.escape(reading.number)}</p>"
+            f"<p>confidence {reading.prediction.confidence:.1%} that every digit is right</p>"
+        )
+    rows = "".join(
+        f"<tr><td>{index}</td>"
+        f"<td>{'not a digit' if c.not_a_digit else html.escape(str(c.digit))}</td>"
+        f"<td>{c.prediction.confidence:.1%}</td></tr>"
+        for index, c in enumerate(reading.characters, 1)
+    )
+    header = "<tr><th>character</th><th>digit</th><th>confidence</th></tr>"
+    return f"{answer}<table>{header}{rows}</table>"
 
 
 def _html_page(status: int, title: str, body: str) -> flask.Response:

@@ -7,22 +7,33 @@ call; both answer a `NumberReading`. Every candidate character of the drawing
 call, and model/splitting.py picks the reading. A drawing of one character
 answers exactly what model/pipeline.py answers for it today, with the number
 and the one character's entry added.
+
+A reading has at most MAX_CHARACTERS characters. model/grouping.py refuses a
+drawing with more before anything is classified (so a drawing of a thousand
+dots costs little); a NumberReading refuses more too, as an image's ink cut
+where digits touch can come apart into more characters than it had pieces.
+Both raise InputTooLarge, as every other stated limit on input does.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from model.canvas import parse_canvas
 from model.characters import stroke_layout
 from model.contract import NUM_CLASSES
+from model.errors import InputTooLarge
+from model.grouping import MAX_CHARACTERS
 from model.image_characters import image_layout
 from model.images import LocatedInk, locate_ink
 from model.normalize import as_normalized
 from model.pipeline import Prediction, read_probabilities
 from model.preprocess import MIN_INK_PIXELS, min_extent, read_image
 from model.splitting import Candidate, Layout, choose
+
+# The height taken as the tallest character's when every character is flat.
+FLAT_TALLEST = 1e-9
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,13 @@ class NumberReading:
     """The characters read, left to right (none for an empty drawing)."""
 
     characters: tuple[CharacterReading, ...]
+
+    def __post_init__(self):
+        if len(self.characters) > MAX_CHARACTERS:
+            raise InputTooLarge(
+                f"the drawing has {len(self.characters)} characters; "
+                f"at most {MAX_CHARACTERS} are read"
+            )
 
     @property
     def empty(self) -> bool:
@@ -125,6 +143,11 @@ def _whole_image(image: np.ndarray, located: LocatedInk) -> Layout:
 def _read(classifier, layout: Layout | None) -> NumberReading:
     if layout is None:
         return NumberReading(characters=())
+    if layout.tallest <= 0:
+        # Every stroke ruler-flat (a dash drawn with a steady hand, a canvas of
+        # horizontal lines): splitting measures heights against the tallest,
+        # which must not be 0. All characters are then equally short.
+        layout = replace(layout, tallest=FLAT_TALLEST)
     images = np.stack([candidate.image for candidate in layout.candidates])
     outputs = classifier.predict_batch(images)
     readings = [

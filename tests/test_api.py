@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 import api
-from model import pipeline
+from model import number, pipeline
 from testkit.fixtures import canvas_fixture
 from testkit.payloads import canvas_data, path_object, png_data_url
 
@@ -41,7 +41,11 @@ def seven_png_data_url(background="white", ink="black") -> str:
 
 
 def assert_prediction_shape(body: dict) -> None:
-    assert set(body) == {"digit", "confidence", "probabilities", "empty", "not_a_digit"}
+    # Today's fields, and the number read (issue 17: tests/test_api_numbers.py).
+    assert set(body) == {
+        *("digit", "confidence", "probabilities", "empty", "not_a_digit"),
+        *("number", "digits"),
+    }
     probabilities = body["probabilities"]
     assert len(probabilities) == 10
     assert all(0.0 <= p <= 1.0 for p in probabilities)
@@ -234,7 +238,7 @@ def test_unexpected_failure_is_a_json_500_without_details(app, client, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(pipeline, "predict_canvas", broken)
+    monkeypatch.setattr(number, "read_canvas_number", broken)
     app.server.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.post("/api/predict", json={"canvas": canvas_json([seven_path()])})
     assert response.status_code == 500
