@@ -6,8 +6,14 @@
  *   button under it, picks the digit whose evidence the preview shows (the
  *   evidence-digit store); the digit already shown goes back to none. The
  *   buttons' aria-pressed follows, so a screen reader says which is on.
+ * chooseCharacter: a press on a character's button (a drawing of several
+ *   characters) picks the character whose bars and preview are shown (the
+ *   selected-character store) and marks its button pressed; the buttons stay
+ *   in place (the server draws them only for a new drawing), so the keyboard's
+ *   focus stays on the one pressed. Clear forgets the choice. Buttons newly
+ *   drawn (n_clicks 0) change nothing, so an answer never costs a second request.
  * copyAnswer: the answer strip above the pad (shown on phones) copies the
- *   answer panel's digit and words.
+ *   answer panel's digit (or number) and words.
  */
 (function () {
   "use strict";
@@ -15,6 +21,8 @@
   var CHART_ID = "probability-chart";
   var TILE_TYPE = "evidence-tile";
   var DIGITS = 10;
+  var CHARACTER_TYPE = "character-tile";
+  var CLEAR_ID = "clear-button";
 
   function clickedDigit(triggered, clickData) {
     if (triggered === CHART_ID) {
@@ -28,10 +36,10 @@
     return null;
   }
 
-  function pressed(chosen) {
+  function pressed(chosen, count) {
     var states = [];
-    for (var digit = 0; digit < DIGITS; digit += 1) {
-      states.push(digit === chosen ? "true" : "false");
+    for (var index = 0; index < count; index += 1) {
+      states.push(index === chosen ? "true" : "false");
     }
     return states;
   }
@@ -45,7 +53,26 @@
           return [window.dash_clientside.no_update, window.dash_clientside.no_update];
         }
         var chosen = digit === current ? null : digit;
-        return [chosen, pressed(chosen)];
+        return [chosen, pressed(chosen, DIGITS)];
+      },
+
+      chooseCharacter: function (tileClicks, clearClicks, current) {
+        var context = window.dash_clientside.callback_context;
+        var triggered = context && context.triggered_id;
+        var noUpdate = window.dash_clientside.no_update;
+        var chosen = current === undefined ? null : current;
+        var nothing = [noUpdate, noUpdate];
+        if (triggered === CLEAR_ID) {
+          return chosen === null ? nothing : [null, noUpdate];
+        }
+        var pressedNow = context && context.triggered && context.triggered[0];
+        if (!triggered || triggered.type !== CHARACTER_TYPE || !pressedNow || !pressedNow.value) {
+          return nothing;
+        }
+        if (triggered.index === chosen) {
+          return nothing;
+        }
+        return [triggered.index, pressed(triggered.index, (tileClicks || []).length)];
       },
 
       copyAnswer: function (digit, detail, detailClass) {

@@ -10,9 +10,15 @@ predicted digit's text appearing and the probability chart's next redraw
 time until the chart has settled (plotly_afterplot, after its short
 transition). Prints median and p99.
 
+With --numbers N it then draws N numbers of two and three digits (pen digits
+side by side, testkit.browser.number_on_pad) and takes, from the end of each
+number's last stroke, the time until the whole number is in #predicted-digit
+and until its character buttons are drawn (the bars keep showing the first
+character, so they need not move).
+
     .venv/bin/python -m bench.stroke_latency            # 30 digits
-    .venv/bin/python -m bench.stroke_latency --digits 10
-Target (issue 4): median <= 150 ms.
+    .venv/bin/python -m bench.stroke_latency --digits 10 --numbers 10
+Targets: median <= 150 ms (issue 4, a digit; issue 17, a number).
 """
 
 import argparse
@@ -21,11 +27,14 @@ import time
 from selenium.webdriver.support.ui import WebDriverWait
 
 # The browser tests' pad driver: the same real input the tests use.
+from model.inference import load_classifier
 from testkit.browser import (
     clear,
     draw_with_mouse,
     find_browser,
+    number_on_pad,
     open_page,
+    predicted_digit,
     start_chromium,
     to_canvas,
 )
@@ -47,10 +56,73 @@ chart.once('plotly_transitioning', function () { window.benchAnswer.chart = perf
 chart.once('plotly_afterplot', function () { window.benchAnswer.settled = performance.now(); });
 """
 
+# From the next change on: when the page first shows `arguments[0]`, and when
+# it first has `arguments[1]` character buttons.
+WATCH_NUMBER = """
+var expected = arguments[0], count = arguments[1];
+window.benchNumber = {text: null, tiles: null};
+var digit = document.getElementById('predicted-digit');
+var tiles = document.getElementById('character-tiles');
+function look() {
+  var now = performance.now();
+  if (window.benchNumber.text === null && digit.textContent === expected) {
+    window.benchNumber.text = now;
+  }
+  if (window.benchNumber.tiles === null && tiles.children.length === count) {
+    window.benchNumber.tiles = now;
+  }
+}
+new MutationObserver(look).observe(digit, {childList: true, characterData: true, subtree: true});
+new MutationObserver(look).observe(tiles, {childList: true, subtree: true});
+"""
+# Two- and three-digit numbers whose pen digits model.number reads right
+# outside the browser (number_on_pad checks).
+NUMBERS = ("42", "305", "17", "86", "913", "250", "74", "639")
+
+
+def time_numbers(driver, classifier, count: int) -> tuple[list[float], list[float]]:
+    """(stroke end -> number shown, stroke end -> buttons drawn) for `count` numbers."""
+    drawings = {text: number_on_pad(classifier, text) for text in NUMBERS}
+    shown, buttons = [], []
+    for turn in range(count):
+        text = NUMBERS[turn % len(NUMBERS)]
+        strokes = drawings[text]
+        clear(driver)
+        draw_with_mouse(driver, strokes[:-1])
+        # Every stroke but the last answered: only then does the watch start.
+        WebDriverWait(driver, 10).until(lambda d: predicted_digit(d) != "")
+        time.sleep(0.3)
+        if predicted_digit(driver) == text:
+            continue  # the number was read before its last stroke: nothing to time
+        driver.execute_script(WATCH_NUMBER, text, len(text))
+        draw_with_mouse(driver, strokes[-1:])
+        WebDriverWait(driver, 10).until(
+            lambda d: d.execute_script(
+                "var a = window.benchNumber; return a.text !== null && a.tiles !== null;"
+            )
+        )
+        end, at_text, at_tiles = driver.execute_script(
+            "var a = window.benchNumber; return [window.digitPad.strokeEndedAt, a.text, a.tiles];"
+        )
+        shown.append(at_text - end)
+        buttons.append(at_tiles - end)
+    return shown, buttons
+
+
+def report(name: str, values: list[float]) -> None:
+    if not values:
+        print(f"stroke end -> {name:<32} n=0")
+        return
+    print(
+        f"stroke end -> {name:<32} n={len(values)}  median {median(values):6.1f} ms"
+        f"  p99 {percentile(values, 99):6.1f} ms  max {max(values):6.1f} ms"
+    )
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", type=int, default=30)
+    parser.add_argument("--numbers", type=int, default=0, help="numbers of 2-3 digits to time")
     args = parser.parse_args()
     chromium, chromedriver = find_browser()
     if chromium is None or chromedriver is None:
@@ -79,6 +151,8 @@ def main() -> None:
                 latencies.append(max(text, chart) - end)
                 text_only.append(text - end)
                 settled_all.append(settled - end)
+            if args.numbers:
+                shown, buttons = time_numbers(driver, load_classifier(), args.numbers)
         finally:
             driver.quit()
     for name, values in (
@@ -86,10 +160,10 @@ def main() -> None:
         ("digit text", text_only),
         ("chart settled", settled_all),
     ):
-        print(
-            f"stroke end -> {name:<32} n={len(values)}  median {median(values):6.1f} ms"
-            f"  p99 {percentile(values, 99):6.1f} ms  max {max(values):6.1f} ms"
-        )
+        report(name, values)
+    if args.numbers:
+        report("number text (2-3 digits)", shown)
+        report("number's buttons drawn", buttons)
 
 
 if __name__ == "__main__":

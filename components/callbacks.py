@@ -1,30 +1,38 @@
 """The Dash callbacks, and the plain functions they call.
 
-Callbacks are thin: `view_for_drawing` runs model.pipeline on the canvas JSON
-(and model.evidence when a digit's evidence is asked for) and
-`view_for_prediction` turns the answer into words and figures; both are tested
-as plain functions. Drawing, clearing and choosing a digit's evidence share one
-callback on purpose: Dash drops the answer of an earlier call of a callback
+Callbacks are thin: `view_for_drawing` reads the canvas JSON as a number
+(model.number: one or more characters, left to right; model.evidence when a
+digit's evidence is asked for) and `view_for_reading` turns the reading into
+words and figures; both are tested as plain functions. A single character
+looks as a single digit always did; several show the whole number, a button per
+character, and the bars and preview of one character (the one pressed, else
+`default_character`).
+
+Drawing, clearing, choosing a digit's evidence and choosing a character share
+one callback on purpose: Dash drops the answer of an earlier call of a callback
 when a later call of the same callback is under way, so a slow answer for an
 old stroke (or for the drawing before a clear) can never overwrite the newest
-one. Choosing the digit and copying the answer into the phone's strip happen in
-the browser (assets/page_callbacks.js).
+one. Choosing the digit or the character, and copying the answer into the
+phone's strip, happen in the browser (assets/page_callbacks.js).
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 
 from components import drawing_pad, ids
+from components.character_tiles import character_tiles
 from components.input_preview import preview_caption, preview_figure
 from components.prediction_text import (
     Headline,
+    digit_class,
     headline_for,
     headline_for_error,
+    headline_for_number,
 )
-from components.probability_chart import probability_figure
-from model import evidence, pipeline
+from components.probability_chart import CHART_TITLE, probability_figure
+from model import evidence, number
 from model.contract import NUM_CLASSES
 from model.errors import InvalidInput
 
@@ -39,16 +47,21 @@ class View:
     chart: dict
     preview: dict
     caption: list
+    tiles: list = field(default_factory=list)
+    chart_title: str = CHART_TITLE
 
     def outputs(self) -> tuple:
-        """In the order of the prediction callback's first six outputs."""
+        """In the order of the prediction callback's outputs, but the pad."""
         return (
             self.headline.digit,
+            digit_class(self.headline.digit),
             self.headline.detail,
             f"prediction-detail tone-{self.headline.tone}",
             self.chart,
             self.preview,
             self.caption,
+            self.tiles,
+            self.chart_title,
         )
 
 
@@ -87,9 +100,64 @@ def view_for_prediction(prediction, evidence_digit=None, evidence_map=None) -> V
     )
 
 
+def view_for_reading(
+    reading, selected: int | None = None, evidence_digit=None, evidence_map=None
+) -> View:
+    """A model.number.NumberReading as words, bars and a 28x28 input: one
+    character exactly as a single digit; several as the number, a button per
+    character and the bars and input of character `selected` (when it is one of
+    them; else `default_character`). With `evidence_map` (28x28, for
+    `evidence_digit`), the evidence over that character's input."""
+    characters = reading.characters
+    if len(characters) < 2:
+        return view_for_prediction(reading.prediction, evidence_digit, evidence_map)
+    index = shown_character(reading, selected)
+    prediction = characters[index].prediction
+    where = f"Character {index + 1} of {len(characters)}"
+    return View(
+        headline=headline_for_number(characters),
+        chart=probability_figure(
+            prediction.probabilities,
+            characters[index].digit,
+            prediction.unsure,
+            marked=evidence_digit,
+        ),
+        preview=preview_figure(prediction.image, evidence_map),
+        caption=[f"{where}. ", *preview_caption(evidence_digit, drawn=True)],
+        tiles=character_tiles(characters, index),
+        chart_title=f"{CHART_TITLE}: {where.lower()}",
+    )
+
+
+def default_character(reading) -> int:
+    """The character shown before one is chosen: the first that is no digit
+    (what makes the number unreadable), else the first."""
+    for index, character in enumerate(reading.characters):
+        if character.digit is None:
+            return index
+    return 0
+
+
+def shown_character(reading, selected: int | None) -> int:
+    """The character whose bars and input are shown: `selected` while the
+    reading has it, else the default."""
+    if selected is not None and selected < len(reading.characters):
+        return selected
+    return default_character(reading)
+
+
 def chosen_digit(value) -> int | None:
     """The evidence digit the browser sent, if it is one (anything else: none)."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < NUM_CLASSES:
+        return value
+    return None
+
+
+def chosen_character(value) -> int | None:
+    """The character index the browser sent, if it is one (anything else: none);
+    model.number reads at most a bounded number of characters, so any larger
+    index only falls back to the default."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     return None
 
@@ -100,33 +168,40 @@ def view_for_drawing(
     width: float | None = drawing_pad.CANVAS_SIZE,
     height: float | None = drawing_pad.CANVAS_SIZE,
     evidence_digit: int | None = None,
+    selected: int | None = None,
 ) -> View:
     """dash-canvas json_data (or nothing yet) to the view; bad input becomes a message.
-    With `evidence_digit`, the preview shows that digit's evidence."""
+    With `evidence_digit`, the preview shows that digit's evidence (for the
+    character shown, when there are several); `selected` picks that character."""
     if not json_data:
         return empty_view(evidence_digit)
     try:
-        prediction = pipeline.predict_canvas(classifier, json_data, width, height)
+        reading = number.read_canvas_number(classifier, json_data, width, height)
     except InvalidInput as error:
         logger.info("refused a drawing: %s", error)
         return error_view(str(error), evidence_digit)
-    if evidence_digit is None or prediction.empty:
-        return view_for_prediction(prediction, evidence_digit)
-    maps = evidence.evidence_maps(classifier, prediction.image)
-    return view_for_prediction(prediction, evidence_digit, maps[evidence_digit])
+    if evidence_digit is None or reading.empty:
+        return view_for_reading(reading, selected, evidence_digit)
+    image = reading.characters[shown_character(reading, selected)].prediction.image
+    maps = evidence.evidence_maps(classifier, image)
+    return view_for_reading(reading, selected, evidence_digit, maps[evidence_digit])
 
 
-# The prediction callback's outputs, in order: the View's six, then the pad
+# The prediction callback's outputs, in order: the View's, then the pad
 # (swapped for a fresh canvas on clear).
 PREDICTION_OUTPUTS = (
     (ids.PREDICTED_DIGIT, "children"),
+    (ids.PREDICTED_DIGIT, "className"),
     (ids.PREDICTION_DETAIL, "children"),
     (ids.PREDICTION_DETAIL, "className"),
     (ids.PROBABILITY_CHART, "figure"),
     (ids.INPUT_PREVIEW, "figure"),
     (ids.PREVIEW_CAPTION, "children"),
+    (ids.CHARACTER_TILES, "children"),
+    (ids.CHART_TITLE, "children"),
     (ids.DRAWING_PAD, "children"),
 )
+TILES_OUTPUT = PREDICTION_OUTPUTS.index((ids.CHARACTER_TILES, "children"))
 
 
 def dash_update_request(
@@ -134,6 +209,7 @@ def dash_update_request(
     clear_clicks: int = 0,
     changed: str = f"{ids.CANVAS}.json_data",
     evidence_digit: int | None = None,
+    selected: int | None = None,
 ) -> dict:
     """The body dash-renderer posts to /_dash-update-component for the prediction
     callback, for clients that talk to it without a browser (tests, bench/)."""
@@ -144,6 +220,7 @@ def dash_update_request(
             {"id": ids.CANVAS, "property": "json_data", "value": json_data},
             {"id": ids.CLEAR_BUTTON, "property": "n_clicks", "value": clear_clicks},
             {"id": ids.EVIDENCE_DIGIT, "property": "data", "value": evidence_digit},
+            {"id": ids.SELECTED_CHARACTER, "property": "data", "value": selected},
         ],
         "changedPropIds": [changed],
     }
@@ -157,14 +234,38 @@ def register_callbacks(app, classifier) -> None:
         Input(ids.CANVAS, "json_data"),
         Input(ids.CLEAR_BUTTON, "n_clicks"),
         Input(ids.EVIDENCE_DIGIT, "data"),
+        Input(ids.SELECTED_CHARACTER, "data"),
         prevent_initial_call=True,
     )
-    def update_prediction(json_data, _clear_clicks, evidence_digit):
+    def update_prediction(json_data, _clear_clicks, evidence_digit, selected):
         evidence_digit = chosen_digit(evidence_digit)
-        if ctx.triggered_id == ids.CLEAR_BUTTON:
+        # A clear may come with the reset of the chosen character (chooseCharacter).
+        if f"{ids.CLEAR_BUTTON}.n_clicks" in ctx.triggered_prop_ids:
             return (*empty_view(evidence_digit).outputs(), drawing_pad.make_canvas())
-        view = view_for_drawing(classifier, json_data, evidence_digit=evidence_digit)
-        return (*view.outputs(), no_update)
+        view = view_for_drawing(
+            classifier,
+            json_data,
+            evidence_digit=evidence_digit,
+            selected=chosen_character(selected),
+        )
+        outputs = list(view.outputs())
+        if f"{ids.CANVAS}.json_data" not in ctx.triggered_prop_ids:
+            # The same drawing: its character buttons stay (the browser marks the
+            # pressed one), since buttons drawn anew would lose the keyboard's focus.
+            outputs[TILES_OUTPUT] = no_update
+        return (*outputs, no_update)
+
+    # A character's button shows that character's bars and preview; clear
+    # forgets the choice. Buttons drawn anew (every answer) change nothing.
+    app.clientside_callback(
+        ClientsideFunction(namespace="digitPage", function_name="chooseCharacter"),
+        Output(ids.SELECTED_CHARACTER, "data"),
+        Output({"type": ids.CHARACTER_TILE, "index": ALL}, "aria-pressed"),
+        Input({"type": ids.CHARACTER_TILE, "index": ALL}, "n_clicks"),
+        Input(ids.CLEAR_BUTTON, "n_clicks"),
+        State(ids.SELECTED_CHARACTER, "data"),
+        prevent_initial_call=True,
+    )
 
     # A bar or a digit button picks the digit whose evidence is shown; the same
     # one again goes back to the plain input.

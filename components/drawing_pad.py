@@ -45,7 +45,7 @@ def drawing_pad() -> html.Div:
             html.Div(
                 id=ids.DRAWING_PAD,
                 className="drawing-pad",
-                title="Draw one digit here",
+                title="Draw a digit or a number here",
                 children=make_canvas(),
             ),
             html.Div(

@@ -29,5 +29,15 @@ EVIDENCE_DIGIT = "evidence-digit"
 PREVIEW_CAPTION = "preview-caption"
 EVIDENCE_TILE = "evidence-tile"
 
+# A drawing of several characters: the heading over the bars (it names the
+# character they belong to), the row of character buttons under the answer
+# (pattern-matching ids {"type": CHARACTER_TILE, "index": 0, 1, ...}, left to
+# right), and the character the bars and preview show (a dcc.Store; None: the
+# page's own choice, components/callbacks.default_character).
+CHART_TITLE = "chart-title"
+CHARACTER_TILES = "character-tiles"
+CHARACTER_TILE = "character-tile"
+SELECTED_CHARACTER = "selected-character"
+
 ABOUT_MODEL = "about-model"
 CONFUSION_MATRIX = "confusion-matrix"

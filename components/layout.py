@@ -6,6 +6,7 @@ from dash import dcc, html
 from dash.dash import _default_index
 
 from components import (
+    character_tiles,
     drawing_pad,
     ids,
     input_preview,
@@ -34,7 +35,7 @@ def build_layout(card: dict | None = None) -> html.Div:
                 children=[
                     html.H1(APP_NAME),
                     html.P(
-                        "Draw a digit with your mouse, pen or finger; "
+                        "Draw a digit, or a number, with your mouse, pen or finger; "
                         "the answer updates as you lift it.",
                         className="lede",
                     ),
@@ -55,7 +56,15 @@ def build_layout(card: dict | None = None) -> html.Div:
                             html.Div(
                                 className="answer-row",
                                 children=[
-                                    prediction_text.prediction_panel(),
+                                    html.Div(
+                                        className="answer-column",
+                                        children=[
+                                            prediction_text.prediction_panel(),
+                                            # Outside the live region: the
+                                            # panel's words already say it all.
+                                            character_tiles.tiles_row(),
+                                        ],
+                                    ),
                                     html.Figure(
                                         className="preview-block",
                                         children=[
@@ -69,9 +78,14 @@ def build_layout(card: dict | None = None) -> html.Div:
                                     ),
                                 ],
                             ),
-                            html.H2("Probabilities", className="panel-title"),
+                            html.H2(
+                                probability_chart.CHART_TITLE,
+                                id=ids.CHART_TITLE,
+                                className="panel-title",
+                            ),
                             probability_chart.probability_chart(),
                             dcc.Store(id=ids.EVIDENCE_DIGIT, data=None),
+                            dcc.Store(id=ids.SELECTED_CHARACTER, data=None),
                         ],
                     ),
                 ],

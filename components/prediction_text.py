@@ -1,23 +1,31 @@
-"""The prediction's words: the big digit and the line under it, and their
-compact copy above the pad on a phone.
+"""The prediction's words: the big digit (or number) and the line under it, and
+their compact copy above the pad on a phone.
 
-Pure functions of a model.pipeline.Prediction (or an error message), so the
-exact wording is tested without Dash or a browser. The panel is the page's one
+Pure functions of a model.pipeline.Prediction, a model.number.NumberReading of
+several characters, or an error message, so the exact wording is tested
+without Dash or a browser. The panel is the page's one
 live region: a screen reader announces each new answer, digit and detail
 together; the strip is a visual copy and hidden from screen readers.
 """
 
+import math
 from dataclasses import dataclass
 
 from dash import html
 
 from components import ids
+from model.pipeline import UNSURE_BELOW
 
 EMPTY_PROMPT = "Draw a digit"
 NOT_A_DIGIT = "That doesn't look like a digit"
 # The big readout for a drawing the network says is no digit at all.
 NOT_A_DIGIT_MARK = "?"
 ERROR_PREFIX = "That drawing could not be read"
+# The big readout's class: long numbers get a smaller face so that twelve
+# characters still fit beside the preview (assets/style.css).
+DIGIT_CLASS = "predicted-digit"
+# Lengths from which the readout takes the next smaller face.
+FACES = ((10, "size-xs"), (7, "size-s"), (5, "size-m"))
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,50 @@ def headline_for(prediction) -> Headline:
     )
 
 
+def headline_for_number(characters) -> Headline:
+    """The words for several model.number.CharacterReading, left to right: the
+    number, and how sure the model is of all of it (the product of the
+    characters' confidences); a character that is no digit shows as "?" and is
+    named, since the number cannot be read."""
+    marks = "".join("?" if c.digit is None else str(c.digit) for c in characters)
+    odd = [i + 1 for i, c in enumerate(characters) if c.digit is None]
+    if odd:
+        if len(odd) == 1:
+            detail = f"Character {odd[0]} doesn't look like a digit"
+        else:
+            named = ", ".join(str(i) for i in odd[:-1]) + f" and {odd[-1]}"
+            detail = f"Characters {named} don't look like digits"
+        return Headline(digit=marks, detail=detail, tone="unsure")
+    count = len(characters)
+    confidence = math.prod(c.prediction.confidence for c in characters)
+    if confidence < UNSURE_BELOW:
+        weakest = min(range(count), key=lambda i: characters[i].prediction.confidence)
+        (first, _), (second, _) = characters[weakest].prediction.top_two()
+        return Headline(
+            digit=marks,
+            detail=(
+                f"Not sure: {confidence:.0%} for {all_digits(count)}. "
+                f"Character {weakest + 1}: {first} or {second}?"
+            ),
+            tone="unsure",
+        )
+    return Headline(
+        digit=marks, detail=f"{confidence:.0%} confident in {all_digits(count)}", tone="sure"
+    )
+
+
+def all_digits(count: int) -> str:
+    return "both digits" if count == 2 else f"all {count} digits"
+
+
+def digit_class(text: str) -> str:
+    """The big readout's CSS classes for `text` (a digit keeps the plain class)."""
+    for length, face in FACES:
+        if len(text) >= length:
+            return f"{DIGIT_CLASS} {face}"
+    return DIGIT_CLASS
+
+
 def headline_for_error(message: str) -> Headline:
     """The words for input the server refused (never an exception on the page)."""
     reason = message.strip().rstrip(".") if message else "unknown problem"
@@ -70,7 +122,7 @@ def prediction_panel(headline: Headline | None = None) -> html.Div:
         **{"aria-live": "polite", "aria-atomic": "true"},
         children=[
             html.Span("Answer: ", className="visually-hidden"),
-            html.Div(headline.digit, id=ids.PREDICTED_DIGIT, className="predicted-digit"),
+            html.Div(headline.digit, id=ids.PREDICTED_DIGIT, className=DIGIT_CLASS),
             html.Div(
                 headline.detail,
                 id=ids.PREDICTION_DETAIL,

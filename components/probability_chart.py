@@ -15,6 +15,8 @@ from dash import dcc, html
 from components import ids
 
 DIGITS = [str(digit) for digit in range(10)]
+# The heading over the bars; with several characters the page adds which one they are.
+CHART_TITLE = "Probabilities"
 BAR_COLOR = "#b8c4d6"
 TOP_COLOR = "#1f5fbf"
 UNSURE_TOP_COLOR = "#c77700"

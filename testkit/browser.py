@@ -20,7 +20,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from components import ids
 from components.drawing_pad import CANVAS_SIZE
-from model import pipeline
+from model import number, pipeline
 from testkit.fixtures import pen_digits_sample
 from testkit.payloads import canvas_json, densify_by_step, place_on_pad
 
@@ -77,8 +77,9 @@ def to_canvas(strokes, size: float = CANVAS_SIZE) -> list[np.ndarray]:
     return [densify_by_step(s, STEP_PX) for s in place_on_pad(strokes, size, MARGIN)]
 
 
-def pick_samples(classifier, labels, tries: int = 30) -> dict[int, list]:
-    """For each label, the first pen digit the model reads as that label when drawn on the pad.
+def pick_pen_digits(classifier, labels, tries: int = 30) -> dict[int, dict]:
+    """For each label, the first pen digit (a testkit.fixtures record) the model
+    reads as that label, surely, when drawn alone on the pad.
 
     The browser tests check the page, not the model's accuracy, so they draw
     digits whose strokes the model gets right outside the browser.
@@ -93,11 +94,42 @@ def pick_samples(classifier, labels, tries: int = 30) -> dict[int, list]:
                 classifier, canvas_json(strokes), CANVAS_SIZE, CANVAS_SIZE
             )
             if answer.digit == label and not answer.unsure:
-                chosen[label] = strokes
+                chosen[label] = digit
                 break
         else:
             raise AssertionError(f"none of {len(candidates)} pen digits {label} is read as {label}")
     return chosen
+
+
+def pick_samples(classifier, labels, tries: int = 30) -> dict[int, list]:
+    """For each label, pick_pen_digits's choice as strokes on the pad."""
+    return {
+        label: to_canvas(digit["strokes"])
+        for label, digit in pick_pen_digits(classifier, labels, tries).items()
+    }
+
+
+def number_on_pad(
+    classifier, text: str, size: float = CANVAS_SIZE, gap: float = 40, margin: float = 30
+) -> list[np.ndarray]:
+    """The digits of `text` (pick_pen_digits's), side by side with a clear gap,
+    each in a square of about a third of the pad (smaller for long numbers):
+    strokes on the pad, densified like a pointer's. Checked outside the browser:
+    model.number reads them as `text`."""
+    records = pick_pen_digits(classifier, sorted({int(c) for c in text}))
+    count = len(text)
+    cell = min(size / 3, (size - 2 * margin - (count - 1) * gap) / count)
+    left = (size - count * cell - (count - 1) * gap) / 2
+    top = (size - cell) / 2
+    strokes = []
+    for place, character in enumerate(text):
+        offset = np.array([left + place * (cell + gap), top])
+        for stroke in records[int(character)]["strokes"]:
+            points = np.asarray(stroke, dtype=np.float64) * cell / 100 + offset
+            strokes.append(densify_by_step(points, STEP_PX))
+    read = number.read_canvas_number(classifier, canvas_json(strokes), size, size).number
+    assert read == text, f"the pen digits for {text!r} are read as {read!r}"
+    return strokes
 
 
 def open_page(driver, url: str) -> None:
@@ -168,6 +200,11 @@ def draw_with_touch(driver, strokes) -> None:
                 "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]}
             )
         driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def character_tiles(driver) -> list:
+    """The character buttons under the answer (a drawing of several characters)."""
+    return driver.find_elements(By.CSS_SELECTOR, f"#{ids.CHARACTER_TILES} .character-tile")
 
 
 def predicted_digit(driver) -> str:

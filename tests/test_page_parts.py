@@ -1,15 +1,20 @@
 """The page's new parts as plain functions (no browser): the evidence view of the
 preview, the chosen digit's outline on the chart, the words under the preview,
-the "About the model" panel read from the card, and the prediction callback
-with a digit's evidence asked for, through Dash's own endpoint."""
+the "About the model" panel read from the card, the prediction callback with a
+digit's evidence asked for, through Dash's own endpoint; and whole numbers: the
+number's words, a button per character, the chosen character's bars and input."""
 
+import base64
 import datetime
+import io
 import json
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from components import about_model, callbacks, ids
+from components.character_tiles import image_data_url
 from components.input_preview import (
     EVIDENCE_AGAINST_COLOR,
     EVIDENCE_FOR_COLOR,
@@ -18,9 +23,13 @@ from components.input_preview import (
     preview_figure,
 )
 from components.layout import build_layout
-from components.probability_chart import probability_figure
+from components.prediction_text import Headline, digit_class, headline_for_number
+from components.probability_chart import BAR_COLOR, probability_figure
+from model import number, pipeline
 from model.inference import DEFAULT_CARD_PATH
+from testkit.browser import number_on_pad
 from testkit.fixtures import canvas_fixture
+from testkit.payloads import canvas_json
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +226,169 @@ def test_the_tab_and_the_heading_give_the_app_one_name(app):
         if getattr(node, "_type", None) == "H1" or type(node).__name__ == "H1"
     ]
     assert headings == [app.title] == ["Digit reader"]
+
+
+# ---- numbers: several characters ----
+
+
+def reading_of(*characters) -> number.NumberReading:
+    """A NumberReading of (digit or None, confidence) pairs, left to right; each
+    character's 28x28 holds a bar at its own column, so the previews differ."""
+    read = []
+    for place, (digit, confidence) in enumerate(characters):
+        image = np.zeros((28, 28), dtype=np.float32)
+        image[4:24, 2 + 3 * place] = 1.0
+        top = 0 if digit is None else digit
+        probabilities = [(1 - confidence) / 9] * 10
+        probabilities[top] = confidence
+        prediction = pipeline.Prediction(
+            digit=digit,
+            confidence=confidence,
+            probabilities=tuple(probabilities),
+            empty=False,
+            image=image,
+            not_a_digit=digit is None,
+        )
+        box = (100.0 * place, 0.0, 100.0 * place + 80, 120.0)
+        read.append(number.CharacterReading(prediction, box, not_a_digit=digit is None))
+    return number.NumberReading(characters=tuple(read))
+
+
+def tile_attributes(view) -> list[tuple[str, str]]:
+    return [
+        (
+            tile.to_plotly_json()["props"]["aria-label"],
+            tile.to_plotly_json()["props"]["aria-pressed"],
+        )
+        for tile in view.tiles
+    ]
+
+
+def tile_ids(view) -> list:
+    return [tile.id for tile in view.tiles]
+
+
+def test_number_headline_is_the_number_and_the_chance_all_of_it_is_right():
+    reading = reading_of((4, 0.9), (2, 0.8))
+    headline = headline_for_number(reading.characters)
+    assert headline == Headline(digit="42", detail="72% confident in both digits", tone="sure")
+    three = headline_for_number(reading_of((1, 0.95), (2, 0.95), (3, 0.95)).characters)
+    assert three.detail == "86% confident in all 3 digits"
+
+
+def test_unsure_number_names_its_least_certain_character_and_two_candidates():
+    reading = reading_of((4, 0.99), (7, 0.5), (1, 0.99))
+    headline = headline_for_number(reading.characters)
+    assert headline.digit == "471" and headline.tone == "unsure"
+    assert headline.detail.startswith("Not sure: 49% for all 3 digits.")
+    first, second = reading.characters[1].prediction.top_two()
+    assert headline.detail.endswith(f"Character 2: {first[0]} or {second[0]}?")
+
+
+def test_a_character_that_is_no_digit_is_named_and_marked():
+    headline = headline_for_number(reading_of((4, 0.99), (None, 0.9)).characters)
+    assert headline == Headline(
+        digit="4?", detail="Character 2 doesn't look like a digit", tone="unsure"
+    )
+    several = headline_for_number(reading_of((None, 0.9), (1, 0.9), (None, 0.8)).characters)
+    assert several.digit == "?1?"
+    assert several.detail == "Characters 1 and 3 don't look like digits"
+
+
+def test_long_numbers_get_a_smaller_readout_and_a_digit_keeps_its_own():
+    assert digit_class("7") == digit_class("42") == digit_class("2026") == "predicted-digit"
+    assert digit_class("12345") == digit_class("123456") == "predicted-digit size-m"
+    assert digit_class("1234567") == "predicted-digit size-s"
+    assert digit_class("123456789012") == "predicted-digit size-xs"
+
+
+def test_number_view_shows_a_button_per_character_and_the_first_ones_bars():
+    reading = reading_of((4, 0.9), (2, 0.8))
+    view = callbacks.view_for_reading(reading)
+    assert view.headline.digit == "42"
+    assert tile_attributes(view) == [("Character 1: 4", "true"), ("Character 2: 2", "false")]
+    assert tile_ids(view) == [{"type": ids.CHARACTER_TILE, "index": i} for i in (0, 1)]
+    assert int(np.argmax(view.chart["data"][0]["y"])) == 4
+    assert view.chart_title == "Probabilities: character 1 of 2"
+    assert caption_text(view.caption).startswith("Character 1 of 2. What the network saw")
+    first = reading.characters[0].prediction.image
+    assert np.array_equal(np.asarray(view.preview["data"][0]["z"]), first)
+
+
+def test_a_chosen_character_gets_the_bars_preview_and_pressed_button():
+    reading = reading_of((4, 0.9), (2, 0.8))
+    view = callbacks.view_for_reading(reading, selected=1)
+    assert int(np.argmax(view.chart["data"][0]["y"])) == 2
+    assert view.chart_title == "Probabilities: character 2 of 2"
+    assert tile_attributes(view)[1] == ("Character 2: 2", "true")
+    second = reading.characters[1].prediction.image
+    assert np.array_equal(np.asarray(view.preview["data"][0]["z"]), second)
+    # A choice the drawing no longer has falls back to the first character.
+    assert callbacks.view_for_reading(reading, selected=5).chart_title.endswith("1 of 2")
+
+
+def test_an_unreadable_number_shows_the_character_that_is_no_digit_first():
+    view = callbacks.view_for_reading(reading_of((4, 0.99), (None, 0.9), (1, 0.9)))
+    assert view.chart_title == "Probabilities: character 2 of 3"
+    assert tile_attributes(view)[1] == ("Character 2: not a digit", "true")
+    mark = view.tiles[1].children[1]
+    assert mark.children == "?"
+    assert set(view.chart["data"][0]["marker"]["color"]) == {BAR_COLOR}  # no digit read
+
+
+def test_one_character_looks_exactly_as_a_single_digit():
+    reading = reading_of((7, 0.93))
+    view = callbacks.view_for_reading(reading, selected=0)
+    plain = callbacks.view_for_prediction(reading.characters[0].prediction)
+    assert view == plain
+    assert view.tiles == [] and view.chart_title == "Probabilities"
+    assert view.outputs()[1] == "predicted-digit"
+
+
+def test_button_picture_is_the_characters_28x28():
+    image = np.zeros((28, 28), dtype=np.float32)
+    image[3:9, 5] = 1.0
+    image[20, 20] = 0.5
+    url = image_data_url(image)
+    assert url.startswith("data:image/png;base64,")
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+    assert pixels.shape == (28, 28)
+    assert np.array_equal(pixels, np.round(image * 255).astype(np.uint8))
+    assert len(url) < 1000  # a small picture, not a chart
+
+
+@pytest.mark.parametrize("value", [None, True, "1", 1.0, -1, [1]])
+def test_only_a_whole_index_chooses_a_character(value):
+    assert callbacks.chosen_character(value) is None
+
+
+def test_drawn_42_reads_as_the_number_with_the_real_model(classifier):
+    strokes = number_on_pad(classifier, "42")
+    view = callbacks.view_for_drawing(classifier, canvas_json(strokes))
+    assert view.headline.digit == "42"
+    assert [label for label, _ in tile_attributes(view)] == ["Character 1: 4", "Character 2: 2"]
+    second = callbacks.view_for_drawing(
+        classifier, canvas_json(strokes), evidence_digit=2, selected=1
+    )
+    assert int(np.argmax(second.chart["data"][0]["y"])) == 2
+    assert len(second.preview["data"]) == 2  # the evidence for 2 over the second character
+    assert "Character 2 of 2. Evidence for 2" in caption_text(second.caption)
+
+
+def test_endpoint_answers_a_chosen_character_without_drawing_the_buttons_again(client, classifier):
+    strokes = number_on_pad(classifier, "42")
+    body = callbacks.dash_update_request(
+        canvas_json(strokes), changed=f"{ids.SELECTED_CHARACTER}.data", selected=1
+    )
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    outputs = response.get_json()["response"]
+    assert outputs[ids.PREDICTED_DIGIT]["children"] == "42"
+    assert outputs[ids.CHART_TITLE]["children"] == "Probabilities: character 2 of 2"
+    assert ids.CHARACTER_TILES not in outputs  # the pressed button keeps the keyboard's focus
+    drawn = client.post(
+        "/_dash-update-component",
+        json=callbacks.dash_update_request(canvas_json(strokes), selected=1),
+    ).get_json()["response"]
+    tiles = drawn[ids.CHARACTER_TILES]["children"]
+    assert [t["props"]["aria-pressed"] for t in tiles] == ["false", "true"]

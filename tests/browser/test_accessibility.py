@@ -18,11 +18,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 from components import ids
 from components.drawing_pad import CANVAS_SIZE
 from testkit.browser import (
+    character_tiles,
     clear,
     draw_with_mouse,
     draw_with_touch,
     emulate_screen,
     ink_pixels,
+    number_on_pad,
     open_page,
     pad_size,
     pick_samples,
@@ -51,6 +53,11 @@ axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}}).then(function 
 @pytest.fixture(scope="module")
 def four(classifier):
     return pick_samples(classifier, [4])[4]
+
+
+@pytest.fixture(scope="module")
+def forty_two(classifier):
+    return number_on_pad(classifier, "42")
 
 
 def axe(driver) -> dict:
@@ -111,6 +118,21 @@ def test_phone_page_passes_axe_with_text_contrast(browser, live_dashboard, four)
         emulate_screen(browser, 0, 0)
 
 
+def test_a_drawn_number_and_its_buttons_pass_axe(browser, live_dashboard, forty_two):
+    emulate_screen(browser, 1280, 800)
+    try:
+        open_page(browser, live_dashboard.url)
+        draw_with_mouse(browser, forty_two)
+        wait_for_digit(browser, "42")
+        character_tiles(browser)[1].click()  # one button pressed, one not
+        WebDriverWait(browser, 10).until(
+            lambda d: "character 2" in d.find_element(By.ID, ids.CHART_TITLE).text
+        )
+        assert_no_violations(browser)
+    finally:
+        emulate_screen(browser, 0, 0)
+
+
 def test_the_answer_is_announced_to_screen_readers(browser, live_dashboard, four):
     open_page(browser, live_dashboard.url)
     live = browser.execute_script(
@@ -135,6 +157,7 @@ def focused(driver) -> str:
         "var e = document.activeElement;"
         "if (e.tagName === 'SUMMARY') { return 'about'; }"
         "if (e.classList.contains('evidence-tile')) { return 'tile ' + e.textContent.slice(-1); }"
+        "if (e.classList.contains('character-tile')) { return e.getAttribute('aria-label'); }"
         "return e.id || e.tagName;"
     )
 
@@ -187,6 +210,22 @@ def test_keyboard_alone_opens_about_shows_evidence_and_clears(browser, live_dash
     ActionChains(browser).send_keys(Keys.ENTER).perform()
     assert browser.find_element(By.ID, ids.ABOUT_MODEL).get_attribute("open") is not None
     assert browser.find_element(By.ID, ids.MODEL_NOTE).is_displayed()
+
+
+def test_character_buttons_come_after_clear_and_say_what_they_read(
+    browser, live_dashboard, forty_two
+):
+    open_page(browser, live_dashboard.url)
+    draw_with_mouse(browser, forty_two)
+    wait_for_digit(browser, "42")
+    seen = tab_through(browser, 5)
+    assert seen[:2] == [ids.UNDO_BUTTON, ids.CLEAR_BUTTON]
+    assert seen[2:4] == ["Character 1: 4", "Character 2: 2"]
+    assert seen[4] == "tile 0"
+    spoken = browser.execute_script(
+        "return document.getElementById(arguments[0]).textContent;", ids.PREDICTION_PANEL
+    )
+    assert "42" in spoken and "confident in both digits" in spoken
 
 
 def test_no_brush_control_that_the_network_would_ignore(browser, live_dashboard):

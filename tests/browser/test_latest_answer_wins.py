@@ -27,7 +27,8 @@ FIRST, SECOND = 4, 7
 
 
 class HeldFirstAnswer:
-    """Delegates to a classifier; its first predict() waits until `release` is set."""
+    """Delegates to a classifier; its first call (predict or predict_batch: the
+    page reads numbers in one batch) waits until `release` is set."""
 
     def __init__(self, classifier):
         self._classifier = classifier
@@ -37,19 +38,22 @@ class HeldFirstAnswer:
         self.first_answered = threading.Event()
         self.card = classifier.card
 
-    def predict(self, image):
+    def _held(self, call, argument):
         with self._lock:
             self._calls += 1
             first = self._calls == 1
         if first:
             self.release.wait(HOLD_LIMIT_SECONDS)
-        probabilities = self._classifier.predict(image)
+        outputs = call(argument)
         if first:
             self.first_answered.set()
-        return probabilities
+        return outputs
+
+    def predict(self, image):
+        return self._held(self._classifier.predict, image)
 
     def predict_batch(self, images):
-        return self._classifier.predict_batch(images)
+        return self._held(self._classifier.predict_batch, images)
 
 
 @pytest.fixture(scope="module")
