@@ -11,8 +11,9 @@ other characters, or far shorter than the tallest), less what its cuts cost
 (each input path says what: model/characters.py, model/image_characters.py).
 The reading with the best score is found by dynamic programming over the
 boundaries; every candidate was classified in the one batch call for the
-whole drawing. The costs were tuned on numbers of writers 1-24 only
-(testkit/numbers.py), never on the held-out writers the figures are for.
+whole drawing. The costs were tuned on numbers of the tuning writers only
+(testkit.numbers.TUNING_WRITERS), never on the held-out writers the figures
+are for.
 """
 
 import math
@@ -23,12 +24,13 @@ import numpy as np
 # More candidate images than this in one drawing and the splitting work is
 # cut back (fewer cuts tried), so a drawing's cost stays bounded.
 MAX_CANDIDATES = 48
-# For each digit, the width over height that 99% of the pen-written digits of
-# the tuning writers (1-24) are within: a merged "33" read as a 3 is far wider.
-WIDEST_ASPECT = (1.6, 1.1, 1.38, 0.94, 0.96, 1.32, 0.89, 1.15, 0.85, 1.0)
-# What every tenth wider than that (and the allowance, for the pen's width
-# in an image, which is only estimated) costs.
-WIDE_ALLOWANCE = 0.1
+# For each digit, the width over height (of its strokes' box) that 99% of the
+# pen-written digits of the tuning writers (testkit.numbers.TUNING_WRITERS)
+# are within: a merged "33" read as a 3 is far wider. (An image's estimate,
+# ink less the estimated pen, gives within 0.1 of these for its single digits:
+# an allowance for it read fewer numbers right.)
+WIDEST_ASPECT = (1.6, 1.1, 1.37, 0.91, 0.94, 1.33, 0.89, 1.15, 0.91, 1.01)
+# What every tenth wider than that costs.
 WIDE_COST = 0.5
 # ...and a character wider than this share of the typical one (the median of
 # at least MIN_TYPICAL characters the rules found) is likely two.
@@ -86,10 +88,10 @@ def choose(layout: Layout, digits, confidences) -> list[int]:
 def shape_cost(candidate: Candidate, digit: int, layout: Layout) -> float:
     """What reading a candidate as `digit` costs for its shape, in log
     confidence: WIDE_COST for every tenth it is wider for its height than
-    that digit's WIDEST_ASPECT (and WIDE_ALLOWANCE), as much again for every
+    that digit's WIDEST_ASPECT, as much again for every
     tenth it is wider than WIDEST_SHARE of the number's typical character,
     and up to SHORT_COST as it is less tall than SHORT_SHARE of the tallest."""
-    widest = WIDEST_ASPECT[digit] + WIDE_ALLOWANCE
+    widest = WIDEST_ASPECT[digit]
     aspect = candidate.width / max(candidate.height, 1e-9)
     cost = WIDE_COST * 10 * max(0.0, aspect - widest) / widest
     if layout.typical_width:

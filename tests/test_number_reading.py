@@ -28,10 +28,11 @@ TODAY_FIELDS = ("digit", "confidence", "probabilities", "empty", "not_a_digit")
 # A pointer's moves are a few pixels apart.
 POINTER_STEP = 4.0
 # Issue 17's target for numbers of held-out writers through the canvas; the
-# image path is short of its target (92%): 83.1% of these numbers when it was
-# built, a floor it must not fall below (bench/number_reading.py says why).
+# image path is short of its target (92%): 89.5% of these numbers (seed 0) since
+# cuts are tried in narrower characters, a floor it must not fall below
+# (bench/number_reading.py says why).
 CANVAS_EXACT_TARGET = 0.95
-IMAGE_EXACT_FLOOR = 0.82
+IMAGE_EXACT_FLOOR = 0.88
 # Of 100 pairs of touching digits in an image, 78 were read apart when it was built.
 TOUCHING_PAIRS_FLOOR = 75
 # Pen-written digits (real strokes) read as one character when it was built: 99.5%.
