@@ -30,6 +30,7 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 DEFAULT_MODEL_PATH = SHIPPED_DIR / "digit_cnn.tflite"
 DEFAULT_CARD_PATH = SHIPPED_DIR / "model_card.json"
 
+
 class ModelCardMismatch(RuntimeError):
     """The model card does not describe the model file being loaded."""
 

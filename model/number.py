@@ -118,6 +118,8 @@ def _read(classifier, layout: Layout | None) -> NumberReading:
     # Candidates compete by their likeliest digit's share of all the model's
     # outputs: a piece that looks like no digit scores low, whatever it is.
     digit_outputs = outputs[:, :NUM_CLASSES]
+    if len(layout.candidates) == 1:  # one character: nothing to choose
+        return NumberReading(characters=(readings[0],))
     chosen = choose(layout, digit_outputs.argmax(axis=1), digit_outputs.max(axis=1))
     return NumberReading(characters=tuple(readings[i] for i in chosen))
 
