@@ -132,11 +132,14 @@ def main() -> None:
     server = create_app({"classifier": classifier}).server
     client = server.test_client()
     before = memory_kb()
-    answers_numbers = "number" in client.post(
-        "/api/predict",
-        data=body_of("canvas", inputs["five"]["canvas"][0]),
-        content_type="application/json",
-    ).get_json()
+    answers_numbers = (
+        "number"
+        in client.post(
+            "/api/predict",
+            data=body_of("canvas", inputs["five"]["canvas"][0]),
+            content_type="application/json",
+        ).get_json()
+    )
     table = cases(classifier, client, server.json.dumps, inputs)
     calls = [_cycle(read, payloads) for read, payloads in table.values()]
     times = measure_interleaved(calls, args.runs)

@@ -129,8 +129,14 @@ class _Closeness:
         if shared < self.columns or self.reach < 0 or self.comparisons_left <= 0:
             return False
         self.comparisons_left -= 1
-        a, b = _thin(self.inks[one]), _thin(self.inks[other])
-        return bool(np.abs(a[:, None] - b[None, :]).min() <= self.reach)
+        return inks_within(self.inks[one], self.inks[other], self.reach)
+
+
+def inks_within(one: np.ndarray, other: np.ndarray, reach: float) -> bool:
+    """Whether two pieces' ink ((n, 2) x, y points, OUTLINE_POINTS of each
+    compared) comes within `reach` of each other."""
+    a, b = _thin(one), _thin(other)
+    return bool(np.abs(a[:, None] - b[None, :]).min() <= reach)
 
 
 def _thin(points: np.ndarray) -> np.ndarray:
