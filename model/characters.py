@@ -14,6 +14,7 @@ import numpy as np
 from model.grouping import NEAR_SHARE, group_boxes, group_pieces, inks_within
 from model.rasterize import render_points
 from model.splitting import (
+    WIDEST_ASPECT,
     Candidate,
     Layout,
     Row,
@@ -37,6 +38,7 @@ NEAR_CUT_COST = 0.0
 # writers, 2 read as many numbers right as no limit, with 1.07 candidates a
 # digit instead of 1.18 (1.01 when near neighbours were never tried as one).
 NEAR_MAX_SHAPE_COST = 2.0
+WIDEST_DIGIT = int(np.argmax(WIDEST_ASPECT))
 
 
 def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None:
@@ -47,25 +49,30 @@ def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None
         return None
     points = np.concatenate(strokes)
     counts = np.array([len(stroke) for stroke in strokes])
+    whole = np.concatenate((points.min(axis=0), points.max(axis=0)))
+    if float((whole[2:] - whole[:2]).max()) < min_extent:
+        return None
+    if len(strokes) == 1:
+        # One stroke is one character: rendered as model/pipeline.py renders
+        # a digit (the same image), at no more cost.
+        tallest = float(whole[3] - whole[1])
+        return Layout([()], [_candidate(0, 0, 1, points, counts, whole)], tallest)
     starts = counts.cumsum() - counts
     boxes = np.concatenate(
         (np.minimum.reduceat(points, starts), np.maximum.reduceat(points, starts)), axis=1
     )
-    if float((boxes[:, 2:].max(axis=0) - boxes[:, :2].min(axis=0)).max()) < min_extent:
-        return None
     tallest = float((boxes[:, 3] - boxes[:, 1]).max())
-    groups = group_pieces(boxes, strokes) if len(strokes) > 1 else [np.arange(1)]
+    groups = group_pieces(boxes, strokes)
     if len(groups) == 1:
-        # One character: the only candidate is the whole drawing, rendered as
-        # model/pipeline.py renders a digit (the same image), at no more cost.
-        box = np.concatenate((boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)))
-        return Layout([()], [_candidate(0, 0, 1, points, counts, box)], tallest)
+        return Layout([()], [_candidate(0, 0, 1, points, counts, whole)], tallest)
     spans = group_boxes(boxes, groups)
     cut_costs, candidates = [], []
-    inks = [np.concatenate([strokes[i] for i in group]) for group in groups]
-    widths = spans[:, 2] - spans[:, 0]
-    shapes = Layout([], [], tallest, typical_width(widths))
-    for index, (row, near) in enumerate(_rows(spans, inks, NEAR_SHARE * tallest, shapes)):
+    shapes = Layout([], [], tallest, typical_width(spans[:, 2] - spans[:, 0]))
+
+    def ink_of(group: int) -> np.ndarray:
+        return np.concatenate([strokes[i] for i in groups[group]])
+
+    for index, (row, near) in enumerate(_rows(spans, ink_of, NEAR_SHARE * tallest, shapes)):
         costs, tries = plan_row(row, [[] for _ in row.members], GAP_CUT_COST)
         costs = tuple(NEAR_CUT_COST if k in near else cost for k, cost in enumerate(costs))
         cut_costs.append(costs)
@@ -89,11 +96,10 @@ def _candidate(row: int, start: int, end: int, points, counts, box: np.ndarray) 
     return Candidate(row, start, end, image, tuple(box.tolist()), *size.tolist())
 
 
-def _rows(
-    spans: np.ndarray, inks: list[np.ndarray], reach: float, shapes: Layout
-) -> list[tuple[Row, set[int]]]:
+def _rows(spans: np.ndarray, ink_of, reach: float, shapes: Layout) -> list[tuple[Row, set[int]]]:
     """The rows of characters in doubt (splitting.rows_in_doubt), a row also
-    taking in the next when the ink of the two characters that meet there
+    taking in the next when the ink (`ink_of(k)`: the k-th character's points)
+    of the two characters that meet there
     comes within `reach` and the two together have a digit's shape (`shapes`:
     the drawing's tallest and typical character); with each row, its inner
     boundaries (k: between its k-th and k+1-th character) that are such a
@@ -103,8 +109,11 @@ def _rows(
         if rows:
             last, near = rows[-1]
             one, other = last.members[-1], row.members[0]
-            if _may_be_one(spans[[one, other]], shapes) and inks_within(
-                inks[one], inks[other], reach
+            # The boxes' gap first: ink no nearer than that is compared for nothing.
+            if (
+                spans[other, 0] - spans[one, 2] <= reach
+                and _may_be_one(spans[[one, other]], shapes)
+                and inks_within(ink_of(one), ink_of(other), reach)
             ):
                 near.add(len(last.members) - 1)
                 last.members.extend(row.members)
@@ -119,4 +128,5 @@ def _may_be_one(spans: np.ndarray, shapes: Layout) -> bool:
     box = np.concatenate((spans[:, :2].min(axis=0), spans[:, 2:].max(axis=0)))
     width, height = (box[2:] - box[:2]).tolist()
     whole = Candidate(0, 0, 1, None, tuple(box.tolist()), width, height)
-    return min(shape_cost(whole, digit, shapes) for digit in range(10)) <= NEAR_MAX_SHAPE_COST
+    # Only the width for its height depends on the digit; the widest digit costs least.
+    return shape_cost(whole, WIDEST_DIGIT, shapes) <= NEAR_MAX_SHAPE_COST

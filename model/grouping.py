@@ -81,6 +81,8 @@ def group_boxes(boxes: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
 
 def _path_boxes(boxes: np.ndarray, pen: float) -> np.ndarray:
     """The boxes of the pen's path: `pen` narrower and shorter, never inside out."""
+    if pen == 0:  # a drawing's strokes are the path
+        return boxes
     middles = (boxes[:, :2] + boxes[:, 2:]) / 2
     halves = np.maximum((boxes[:, 2:] - boxes[:, :2] - pen) / 2, 0)
     return np.concatenate([middles - halves, middles + halves], axis=1)
