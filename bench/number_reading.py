@@ -12,6 +12,10 @@ read_image_number). Beside each rate, the rate with the true characters
 given: every digit's strokes alone through today's single-digit path (what
 perfect splitting would reach).
 
+Single digits lose nothing: the held-out writers' pen digits as written, read
+as numbers, should be one character with the right digit as often as the model
+card's pen_writers_heldout_accuracy says they are read one at a time.
+
 Single digits: all 7,494 pen digits as written (real strokes, on the pad)
 through the canvas and the image path: how many are read as one character,
 and whether the answer equals today's Prediction; the 300 committed pen
@@ -119,6 +123,23 @@ def single_digits(classifier, records) -> Counter:
     return counts
 
 
+def held_out_singles(classifier, records) -> Counter:
+    """The held-out writers' pen digits as written, each read as a number: how
+    many are one character with the right digit (against the model card's
+    pen_writers_heldout_accuracy, which reads them one at a time)."""
+    counts = Counter()
+    for record in records:
+        if record["writer"] not in HELD_OUT_WRITERS:
+            continue
+        strokes = place_on_pad([np.asarray(s) * TABLET_TO_SAMPLE for s in record["strokes"]])
+        right = str(record["label"])
+        counts["total"] += 1
+        canvas = read_canvas_number(classifier, canvas_json(strokes), PAD_SIZE, PAD_SIZE)
+        counts["canvas"] += canvas.number == right
+        counts["image"] += read_image_number(classifier, pad_png_data_url(strokes)).number == right
+    return counts
+
+
 def _same(reading, prediction) -> bool:
     fields = ("digit", "confidence", "probabilities", "empty")
     ours, today = reading.to_json(), prediction.to_json()
@@ -220,6 +241,14 @@ def main() -> None:
         if n:
             one = singles[f"{strokes} strokes one"]
             print(f"  canvas, written in {strokes} stroke(s): one character {one}/{n}")
+    held = held_out_singles(classifier, records if not args.quick else records[::5])
+    card = classifier.card.get("pen_writers_heldout_accuracy")
+    print(
+        f"held-out writers' single digits ({held['total']}) read as one character, the right "
+        f"digit: canvas {held['canvas'] / held['total']:.2%}, image "
+        f"{held['image'] / held['total']:.2%} (model card, one digit at a time: "
+        f"{card if card is None else f'{card:.2%}'})"
+    )
     committed = committed_samples(classifier)
     print(
         f"committed pen sample: one character {committed['sample one']}/300 (canvas), "

@@ -4,7 +4,12 @@ The model is loaded once per process (`load_classifier` caches it) and checked
 against its model card: the card must name this file's sha256 and the input
 shape the contract promises, or loading fails with `ModelCardMismatch`. One
 interpreter serves all threads of a process behind a lock (an invocation takes
-a fraction of a millisecond). The file's sha256 is checked against the card
+a fraction of a millisecond). It is sized for one image and never resized: a
+batch runs one image per invocation, which costs the same per image as one
+invocation of the whole batch (the network's time is linear in the batch;
+python -m bench.number_cost), while resizing it when requests alternate
+between one character and several cost each of them more than that. The
+file's sha256 is checked against the card
 before LiteRT parses a byte of it, so a corrupt or swapped file fails with a
 clear message, never a LiteRT traceback. LiteRT is a serving requirement:
 without it, loading fails with `LiteRTMissing`, and TensorFlow is never
@@ -24,8 +29,6 @@ from model.hashing import sha256_of
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 DEFAULT_MODEL_PATH = SHIPPED_DIR / "digit_cnn.tflite"
 DEFAULT_CARD_PATH = SHIPPED_DIR / "model_card.json"
-# Large batches are run in chunks so one call cannot allocate without bound.
-MAX_CHUNK = 256
 
 
 class ModelCardMismatch(RuntimeError):
@@ -69,7 +72,8 @@ class DigitClassifier:
             )
         if card is not None:
             _check_card_input_shape(card, self.model_path, self.input_shape)
-        self._batch_size = None
+        self._interpreter.resize_tensor_input(self._input["index"], (1, *INPUT_SHAPE))
+        self._interpreter.allocate_tensors()
         self._lock = threading.Lock()
 
     @classmethod
@@ -88,21 +92,15 @@ class DigitClassifier:
 
     def predict_batch(self, images: np.ndarray) -> np.ndarray:
         """(N, outputs) probabilities for N images (uint8 0..255 or float 0..1)."""
-        batch = to_model_batch(images)
-        if len(batch) == 0:
-            return np.empty((0, self.outputs), dtype=np.float32)
-        chunks = [batch[start : start + MAX_CHUNK] for start in range(0, len(batch), MAX_CHUNK)]
+        batch = np.ascontiguousarray(to_model_batch(images))
+        outputs = np.empty((len(batch), self.outputs), dtype=np.float32)
+        interpreter, source, sink = self._interpreter, self._input["index"], self._output["index"]
         with self._lock:
-            return np.concatenate([self._invoke(chunk) for chunk in chunks])
-
-    def _invoke(self, chunk: np.ndarray) -> np.ndarray:
-        if len(chunk) != self._batch_size:
-            self._interpreter.resize_tensor_input(self._input["index"], chunk.shape)
-            self._interpreter.allocate_tensors()
-            self._batch_size = len(chunk)
-        self._interpreter.set_tensor(self._input["index"], np.ascontiguousarray(chunk))
-        self._interpreter.invoke()
-        return self._interpreter.get_tensor(self._output["index"]).copy()
+            for index in range(len(batch)):
+                interpreter.set_tensor(source, batch[index : index + 1])
+                interpreter.invoke()
+                outputs[index] = interpreter.get_tensor(sink)[0]
+        return outputs
 
 
 def _check_card_names_file(card: dict, model_path: Path) -> None:

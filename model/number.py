@@ -154,6 +154,8 @@ def _read(classifier, layout: Layout | None) -> NumberReading:
         _read_character(classifier, output, candidate)
         for output, candidate in zip(outputs, layout.candidates, strict=True)
     ]
+    if len(readings) == 1:  # one character: nothing to choose
+        return NumberReading(characters=(readings[0],))
     # Candidates compete by their likeliest digit's share of all the model's
     # outputs: a piece that looks like no digit scores low, whatever it is.
     digit_outputs = outputs[:, :NUM_CLASSES]

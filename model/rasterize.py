@@ -64,26 +64,36 @@ def render_strokes(strokes: list[np.ndarray], min_extent: float = 0.0) -> np.nda
     span = float((points.max(axis=0) - low).max())
     if span < min_extent:
         return None
+    return render_points(points, np.array([len(stroke) for stroke in strokes]), low, span)
+
+
+def render_points(
+    points: np.ndarray, counts: np.ndarray, low: np.ndarray, span: float
+) -> np.ndarray:
+    """render_strokes for strokes given as their points one after another
+    (float64, `counts` points each), the lowest x and y of them and the larger
+    side of their box: what a caller that has measured them already passes."""
     span = max(span, 1e-9)
-    counts = np.array([len(stroke) for stroke in strokes])
     scale = (INK_SPAN - PEN_WIDTH) * SUPERSAMPLE / span
     # Refits only shrink the scale, so the first drawing is the costliest.
     step = RESAMPLE_STEP * SUPERSAMPLE / scale
-    samples = _sample_count(points, counts, step)
+    arcs = _Arcs(points, counts)
+    samples = arcs.sample_count(step)
     if samples > MAX_SAMPLES:
         merged, merged_counts = _merge_repeats(points, counts, low, scale)
-        samples = min(samples, _sample_count(merged, merged_counts, step))
+        merged_arcs = _Arcs(merged, merged_counts)
+        samples = min(samples, merged_arcs.sample_count(step))
         if samples > MAX_SAMPLES:
             raise InputTooLarge(
                 f"the drawing's strokes are {samples * RESAMPLE_STEP:.0f} output pixels long, "
                 f"repeats merged; the limit is {MAX_SAMPLES * RESAMPLE_STEP:.0f} "
                 "(a digit is under 100)"
             )
-        points, counts = merged, merged_counts
+        arcs = merged_arcs
     # A lopsided drawing would reach past the frame once centred: draw it smaller.
     # The pen keeps its width, so one shrink can fall short; a few always do.
     for _ in range(MAX_REFITS):
-        path, ends = _resample(points, counts, RESAMPLE_STEP * SUPERSAMPLE / scale)
+        path, ends = arcs.resample(RESAMPLE_STEP * SUPERSAMPLE / scale)
         hi_res = _draw((path - low) * scale, ends)
         # One output pixel of margin, plus half a hi-res pixel of rounding in the shift.
         factor, (row, col) = fit_to_frame(
@@ -126,51 +136,59 @@ def _draw(xy: np.ndarray, ends: list[int]) -> Image.Image:
     return canvas
 
 
-def _resample(points: np.ndarray, counts: np.ndarray, step: float) -> tuple[np.ndarray, list[int]]:
-    """The strokes (their points one after another, `counts` points each)
-    resampled to points evenly spaced at most `step` canvas units apart along
-    each stroke (its ends kept), all strokes in one vectorised pass: (points,
-    the index one past each stroke's last point).
+class _Arcs:
+    """Strokes (their points one after another, `counts` points each) measured
+    along their length once, for the sample count and every resampling.
 
-    A canvas stroke has a point every few screen pixels; drawing cost follows
-    the point count, and points far closer than a pixel add nothing. The points
-    travel as complex numbers so one interpolation moves both coordinates, and
-    the strokes as one path whose pieces are joined by unit-length jumps that
-    no sample falls inside."""
-    path = points.view(np.complex128).ravel()
-    pieces = np.abs(np.diff(path))
-    stroke_ends = np.cumsum(counts)
-    pieces[stroke_ends[:-1] - 1] = 1.0
-    along = np.zeros(len(path))
-    np.cumsum(pieces, out=along[1:])
-    begins = along[stroke_ends - counts]
-    lengths = along[stroke_ends - 1] - begins
-    intervals = np.ceil(lengths / step).astype(np.intp)  # 0 for a single point
-    samples = intervals + 1
-    stroke_of = np.repeat(np.arange(len(counts)), samples)
-    sample_ends = np.cumsum(samples)
-    position = np.arange(sample_ends[-1]) - np.repeat(sample_ends - samples, samples)
-    fraction = position / np.maximum(intervals, 1)[stroke_of]
-    at = begins[stroke_of] + lengths[stroke_of] * fraction
-    resampled = np.interp(at, along, path).view(np.float64).reshape(-1, 2)
-    return resampled, sample_ends.tolist()
+    The points travel as complex numbers so one interpolation moves both
+    coordinates, and the strokes as one path whose pieces are joined by
+    unit-length jumps that no sample falls inside."""
+
+    def __init__(self, points: np.ndarray, counts: np.ndarray):
+        self.path = np.ascontiguousarray(points, dtype=np.float64).view(np.complex128).ravel()
+        self.counts = counts
+        pieces = np.abs(np.diff(self.path))
+        self.stroke_ends = np.cumsum(counts)
+        joins = self.stroke_ends[:-1] - 1  # the pieces joining one stroke to the next
+        drawn = np.ones(len(pieces), dtype=bool)
+        drawn[joins] = False
+        self.drawn_length = float(pieces[drawn].sum()) if len(pieces) else 0.0
+        pieces[joins] = 1.0
+        self.along = np.zeros(len(self.path))
+        np.cumsum(pieces, out=self.along[1:])
+        self.begins = self.along[self.stroke_ends - counts]
+        self.lengths = self.along[self.stroke_ends - 1] - self.begins
+
+    def sample_count(self, step: float) -> int:
+        """How many points `resample` makes at `step`, to within one a stroke
+        (an upper bound), without making them."""
+        return int(self.drawn_length / step) + 2 * len(self.counts)
+
+    def resample(self, step: float) -> tuple[np.ndarray, list[int]]:
+        """The strokes resampled to points evenly spaced at most `step` canvas
+        units apart along each stroke (its ends kept), all strokes in one
+        vectorised pass: (points, the index one past each stroke's last point).
+
+        A canvas stroke has a point every few screen pixels; drawing cost
+        follows the point count, and points far closer than a pixel add nothing."""
+        counts, begins, lengths = self.counts, self.begins, self.lengths
+        intervals = np.ceil(lengths / step).astype(np.intp)  # 0 for a single point
+        samples = intervals + 1
+        stroke_of = np.repeat(np.arange(len(counts)), samples)
+        sample_ends = np.cumsum(samples)
+        position = np.arange(sample_ends[-1]) - np.repeat(sample_ends - samples, samples)
+        fraction = position / np.maximum(intervals, 1)[stroke_of]
+        at = begins[stroke_of] + lengths[stroke_of] * fraction
+        resampled = np.interp(at, self.along, self.path).view(np.float64).reshape(-1, 2)
+        return resampled, sample_ends.tolist()
 
 
-def _stroke_pieces(points: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The length of every piece between consecutive points, and a mask of the
-    pieces that join one stroke to the next (not drawn)."""
-    pieces = np.hypot(*np.diff(points, axis=0).T)
-    joins = np.zeros(len(pieces), dtype=bool)
+def _stroke_joins(counts: np.ndarray, pieces: int) -> np.ndarray:
+    """A mask of the `pieces` pieces between consecutive points that join one
+    stroke to the next (not drawn)."""
+    joins = np.zeros(pieces, dtype=bool)
     joins[np.cumsum(counts)[:-1] - 1] = True
-    return pieces, joins
-
-
-def _sample_count(points: np.ndarray, counts: np.ndarray, step: float) -> int:
-    """How many points `_resample` makes for these strokes at `step`, to within
-    one a stroke (an upper bound), without making them."""
-    pieces, joins = _stroke_pieces(points, counts)
-    total = float(pieces[~joins].sum()) if len(pieces) else 0.0
-    return int(total / step) + 2 * len(counts)
+    return joins
 
 
 def _merge_repeats(points, counts, low, scale) -> tuple[np.ndarray, np.ndarray]:
@@ -181,7 +199,7 @@ def _merge_repeats(points, counts, low, scale) -> tuple[np.ndarray, np.ndarray]:
     grid = MERGE_GRID / scale  # canvas units
     snapped = np.round((points - low) / grid).astype(np.int64)
     starts, ends = snapped[:-1], snapped[1:]
-    _, joins = _stroke_pieces(points, counts)
+    joins = _stroke_joins(counts, len(points) - 1)
     moving = ~joins & (starts != ends).any(axis=1)
     # A segment is the same whichever way it was drawn: order its two ends.
     # Snapped coordinates lie in 0..~100 (the scaled span), so a segment packs

@@ -53,6 +53,17 @@ def test_probabilities_are_a_distribution_and_batch_matches_single(classifier, m
     np.testing.assert_allclose(singles, batch, atol=1e-6)
 
 
+def test_a_batch_reads_each_image_exactly_as_alone_whatever_came_before(classifier, mnist_fixture):
+    """A request of one character, then one of five, then one of two: every image
+    gets the very probabilities it gets alone (the page's single digit must not
+    change when the last request was a number)."""
+    images, _ = mnist_fixture
+    alone = np.stack([classifier.predict(image) for image in images[:8]])
+    for size in (1, 5, 2, 1, 8, 3):
+        np.testing.assert_array_equal(classifier.predict_batch(images[:size]), alone[:size])
+    assert classifier.predict_batch(images[:0]).shape == (0, NUM_OUTPUTS)
+
+
 def test_litert_and_keras_agree_on_the_mnist_test_set(classifier, mnist_path):
     from model.training.export import WEIGHTS_PATH
     from model.training.network import build_model  # imports TensorFlow: only this test needs it

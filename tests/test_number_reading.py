@@ -35,8 +35,9 @@ CANVAS_EXACT_TARGET = 0.95
 IMAGE_EXACT_FLOOR = 0.88
 # Of 100 pairs of touching digits in an image, 78 were read apart when it was built.
 TOUCHING_PAIRS_FLOOR = 75
-# Pen-written digits (real strokes) read as one character when it was built: 99.5%.
-ONE_CHARACTER_FLOOR = 0.994
+# Pen-written digits (real strokes) read as one character: 99.5% when it was
+# built, 99.95% since near neighbours are tried as one (model/characters.py).
+ONE_CHARACTER_FLOOR = 0.999
 
 
 def today(answer) -> dict:
@@ -134,6 +135,36 @@ def test_a_number_drawn_on_the_canvas_reads_as_the_number(classifier, well_read,
         # The box is the character's strokes in canvas pixels (fabric draws through the
         # midpoints of the pointer's moves, so a corner may be half a move inside).
         assert entry["box"] == pytest.approx([x0, y0, x1, y1], abs=POINTER_STEP)
+
+
+@pytest.mark.parametrize("digits", ["11", "14", "41", "71", "17", "414"])
+def test_digits_written_close_but_apart_read_as_the_number(classifier, well_read, digits):
+    """A tenth of a digit's height apart: near enough to be one digit's strokes
+    (a 4's stem beside its corner), which the classifier tells from two."""
+    strokes, _ = written(digits, well_read, height=60.0, gap=6.0)
+    reading = read_canvas_number(classifier, canvas_json(strokes), PAD_SIZE, PAD_SIZE)
+    assert reading.number == digits
+
+
+def two_stroke_four(stem_at: float) -> list[np.ndarray]:
+    """A 4 100 px tall: its corner (a slant down, a bar right to x=200), then its
+    stem, a stroke of its own at x=stem_at, right of the bar's end."""
+    corner = np.array([[190.0, 100.0], [150.0, 160.0], [200.0, 160.0]])
+    stem = np.array([[stem_at, 120.0], [stem_at, 200.0]])
+    return [densify_by_step(corner, POINTER_STEP), densify_by_step(stem, POINTER_STEP)]
+
+
+@pytest.mark.parametrize("stem_at", [205.0, 212.0])
+def test_a_four_with_its_stem_right_of_its_corner_reads_as_one_four(classifier, stem_at):
+    payload = canvas_json(two_stroke_four(stem_at))
+    reading = read_canvas_number(classifier, payload, PAD_SIZE, PAD_SIZE)
+    assert reading.number == "4"
+    assert today(reading) == today(pipeline.predict_canvas(classifier, payload, PAD_SIZE, PAD_SIZE))
+
+
+def test_the_same_strokes_far_apart_are_two_characters(classifier):
+    payload = canvas_json(two_stroke_four(270.0))
+    assert len(read_canvas_number(classifier, payload, PAD_SIZE, PAD_SIZE).characters) == 2
 
 
 @pytest.mark.parametrize("digits", ["42", "2026", "907"])
