@@ -6,12 +6,11 @@ shape the contract promises, or loading fails with `ModelCardMismatch`. One
 interpreter serves all threads of a process behind a lock (an invocation takes
 a fraction of a millisecond). It is sized for one image and never resized: a
 batch runs one image per invocation, which costs the same per image as one
-invocation of the whole batch (the network's time is linear in the batch;
-python -m bench.number_cost), while resizing it when requests alternate
-between one character and several cost each of them more than that. The
-file's sha256 is checked against the card
-before LiteRT parses a byte of it, so a corrupt or swapped file fails with a
-clear message, never a LiteRT traceback. LiteRT is a serving requirement:
+invocation of the whole batch (the network's time is linear in the batch),
+while resizing it whenever requests alternate between one character and
+several cost each of them more than that. The file's sha256 is checked
+against the card before LiteRT parses a byte of it, so a corrupt or swapped
+file fails with a clear message, never a LiteRT traceback. LiteRT is a serving requirement:
 without it, loading fails with `LiteRTMissing`, and TensorFlow is never
 imported as a stand-in.
 """
