@@ -16,7 +16,7 @@ Both raise InputTooLarge, as every other stated limit on input does.
 """
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,9 +31,6 @@ from model.normalize import as_normalized
 from model.pipeline import Prediction, read_probabilities
 from model.preprocess import MIN_INK_PIXELS, min_extent, read_image
 from model.splitting import Candidate, Layout, choose
-
-# The height taken as the tallest character's when every character is flat.
-FLAT_TALLEST = 1e-9
 
 
 @dataclass(frozen=True)
@@ -143,11 +140,6 @@ def _whole_image(image: np.ndarray, located: LocatedInk) -> Layout:
 def _read(classifier, layout: Layout | None) -> NumberReading:
     if layout is None:
         return NumberReading(characters=())
-    if layout.tallest <= 0:
-        # Every stroke ruler-flat (a dash drawn with a steady hand, a canvas of
-        # horizontal lines): splitting measures heights against the tallest,
-        # which must not be 0. All characters are then equally short.
-        layout = replace(layout, tallest=FLAT_TALLEST)
     images = np.stack([candidate.image for candidate in layout.candidates])
     outputs = classifier.predict_batch(images)
     readings = [

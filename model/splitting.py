@@ -96,7 +96,10 @@ def shape_cost(candidate: Candidate, digit: int, layout: Layout) -> float:
     cost = WIDE_COST * 10 * max(0.0, aspect - widest) / widest
     if layout.typical_width:
         cost += WIDE_COST * 10 * max(0.0, candidate.width / layout.typical_width - WIDEST_SHARE)
-    return cost + SHORT_COST * max(0.0, 1 - candidate.height / (SHORT_SHARE * layout.tallest))
+    # Every stroke ruler-flat (a dash drawn with a steady hand) makes the tallest
+    # 0 high: all characters are then as short as each other.
+    tallest = max(layout.tallest, 1e-9)
+    return cost + SHORT_COST * max(0.0, 1 - candidate.height / (SHORT_SHARE * tallest))
 
 
 def typical_width(widths: np.ndarray) -> float | None:
