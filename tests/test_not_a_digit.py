@@ -6,6 +6,7 @@ import pytest
 import api
 from components import callbacks, ids, prediction_text
 from model import pipeline
+from model.number import CharacterReading, NumberReading
 from model.preprocess import Preprocessed, preprocess_strokes
 from testkit.payloads import canvas_json
 
@@ -103,7 +104,10 @@ def test_the_form_routes_html_answer_says_not_a_digit_never_none(app):
     answer = pipeline.Prediction(
         digit=None, confidence=0.9, probabilities=digits, empty=False, image=None, not_a_digit=True
     )
+    reading = NumberReading(
+        characters=(CharacterReading(prediction=answer, box=(0, 0, 1, 1), not_a_digit=True),)
+    )
     with app.server.test_request_context("/predict", method="POST"):
-        page = api._html_result(answer).get_data(as_text=True)
+        page = api._html_result(reading).get_data(as_text=True)
     assert "That doesn't look like a digit" in page
     assert "None" not in page
