@@ -9,6 +9,8 @@ candidate character is rendered on its own by model/rasterize.py, exactly as a
 single digit is, so a drawing of one digit gives the very image it gives today.
 """
 
+import functools
+
 import numpy as np
 
 from model.grouping import NEAR_SHARE, group_boxes, group_pieces, inks_within
@@ -92,8 +94,8 @@ def _candidate(row: int, start: int, end: int, points, counts, box: np.ndarray) 
     """Boundaries start..end of a row: the strokes' points one after another
     (`counts` each) and their box [x0, y0, x1, y1]."""
     low, size = box[:2], box[2:] - box[:2]
-    image = render_points(points, counts, low, float(size.max()))
-    return Candidate(row, start, end, image, tuple(box.tolist()), *size.tolist())
+    render = functools.partial(render_points, points, counts, low, float(size.max()))
+    return Candidate(row, start, end, render, tuple(box.tolist()), *size.tolist())
 
 
 def _rows(spans: np.ndarray, ink_of, reach: float, shapes: Layout) -> list[tuple[Row, set[int]]]:
@@ -122,11 +124,15 @@ def _rows(spans: np.ndarray, ink_of, reach: float, shapes: Layout) -> list[tuple
     return rows
 
 
+def _no_image() -> None:
+    """A box tried for its shape alone is never drawn."""
+
+
 def _may_be_one(spans: np.ndarray, shapes: Layout) -> bool:
     """Whether characters with these boxes, read as one, would cost no more
     than NEAR_MAX_SHAPE_COST for their shape as the digit they fit best."""
     box = np.concatenate((spans[:, :2].min(axis=0), spans[:, 2:].max(axis=0)))
     width, height = (box[2:] - box[:2]).tolist()
-    whole = Candidate(0, 0, 1, None, tuple(box.tolist()), width, height)
+    whole = Candidate(0, 0, 1, _no_image, tuple(box.tolist()), width, height)
     # Only the width for its height depends on the digit; the widest digit costs least.
     return shape_cost(whole, WIDEST_DIGIT, shapes) <= NEAR_MAX_SHAPE_COST

@@ -12,6 +12,7 @@ by model/normalize.py, so an image of one digit gives the very 28x28 it gives
 today.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -210,4 +211,5 @@ def _candidate(row, start, end, own, corner, located: LocatedInk, pen: float) ->
     left, top = located.left + (corner[0] + x0) * scale, located.top + (corner[1] + y0) * scale
     box = (float(left), float(top), float(left + (x1 - x0) * scale), float(top + (y1 - y0) * scale))
     width, height = max(x1 - x0 - pen, 0.0), max(y1 - y0 - pen, 0.0)
-    return Candidate(row, start, end, normalize_ink(own[y0:y1, x0:x1]), box, width, height)
+    render = functools.partial(normalize_ink, own[y0:y1, x0:x1])
+    return Candidate(row, start, end, render, box, width, height)

@@ -2,9 +2,10 @@
 every character's own reading.
 
 `read_canvas_number` and `read_image_number` are what the API and the page
-call; both answer a `NumberReading`. Every candidate character of the drawing
-(model/characters.py, model/image_characters.py) is classified in one batch
-call, and model/splitting.py picks the reading. A drawing of one character
+call; both answer a `NumberReading`. The drawing's candidate characters
+(model/characters.py, model/image_characters.py) are classified as
+model/splitting.py needs them to pick the reading: only those that could be
+part of it. A drawing of one character
 answers exactly what model/pipeline.py answers for it today, with the number
 and the one character's entry added.
 
@@ -133,26 +134,27 @@ def read_image_number(classifier, data) -> NumberReading:
 def _whole_image(image: np.ndarray, located: LocatedInk) -> Layout:
     height, width = located.ink.shape
     box = (located.left, located.top, located.left + width, located.top + height)
-    candidate = Candidate(0, 0, 1, image, tuple(map(float, box)), float(width), float(height))
+    candidate = Candidate(
+        0, 0, 1, lambda: image, tuple(map(float, box)), float(width), float(height)
+    )
     return Layout(cut_costs=[()], candidates=[candidate], tallest=float(height))
 
 
 def _read(classifier, layout: Layout | None) -> NumberReading:
     if layout is None:
         return NumberReading(characters=())
-    images = np.stack([candidate.image for candidate in layout.candidates])
-    outputs = classifier.predict_batch(images)
-    readings = [
-        _read_character(classifier, output, candidate)
-        for output, candidate in zip(outputs, layout.candidates, strict=True)
-    ]
-    if len(readings) == 1:  # one character: nothing to choose
-        return NumberReading(characters=(readings[0],))
-    # Candidates compete by their likeliest digit's share of all the model's
-    # outputs: a piece that looks like no digit scores low, whatever it is.
-    digit_outputs = outputs[:, :NUM_CLASSES]
-    chosen = choose(layout, digit_outputs.argmax(axis=1), digit_outputs.max(axis=1))
-    return NumberReading(characters=tuple(readings[i] for i in chosen))
+    candidates = layout.candidates
+    if len(candidates) == 1:  # one character: nothing to choose
+        output = classifier.predict(candidates[0].image)
+        return NumberReading(characters=(_read_character(classifier, output, candidates[0]),))
+
+    def classify(indices):
+        return classifier.predict_batch(np.stack([candidates[i].image for i in indices]))
+
+    chosen, outputs = choose(layout, classify)
+    return NumberReading(
+        characters=tuple(_read_character(classifier, outputs[i], candidates[i]) for i in chosen)
+    )
 
 
 def _read_character(classifier, output: np.ndarray, candidate) -> CharacterReading:

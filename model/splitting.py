@@ -10,16 +10,25 @@ wider for its height than that digit ever is, far wider than the number's
 other characters, or far shorter than the tallest), less what its cuts cost
 (each input path says what: model/characters.py, model/image_characters.py).
 The reading with the best score is found by dynamic programming over the
-boundaries; every candidate was classified in the one batch call for the
-whole drawing. The costs were tuned on numbers of the tuning writers only
-(testkit.numbers.TUNING_WRITERS), never on the held-out writers the figures
-are for.
+boundaries. Candidates are classified only when they could be part of it
+(`choose`): a candidate's score is at most minus the least its shape can
+cost (a confidence is at most 1), so the best reading by those bounds is
+found, its unclassified candidates are classified, and again, until the best
+reading is made of classified candidates alone. No reading left out could
+score more, so the answer is the one classifying every candidate would give,
+and a clear drawing costs one classification a character. The costs were
+tuned on numbers of the tuning writers only (testkit.numbers.TUNING_WRITERS),
+never on the held-out writers the figures are for.
 """
 
+import functools
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
+
+from model.contract import NUM_CLASSES
 
 # More candidate images than this in one drawing and the splitting work is
 # cut back (fewer cuts tried), so a drawing's cost stays bounded.
@@ -45,17 +54,23 @@ SHORT_COST = 3.0
 
 @dataclass(frozen=True)
 class Candidate:
-    """A possible character: boundaries `start`..`end` of row `row`, its 28x28
-    image, its box [x0, y0, x1, y1] in the input's pixels and the width and
-    height of the pen's path through it."""
+    """A possible character: boundaries `start`..`end` of row `row`, what
+    draws its 28x28 image, its box [x0, y0, x1, y1] in the input's pixels and
+    the width and height of the pen's path through it."""
 
     row: int
     start: int
     end: int
-    image: np.ndarray
+    render: Callable[[], np.ndarray] = field(compare=False, repr=False)
     box: tuple[float, float, float, float]
     width: float
     height: float
+
+    @functools.cached_property
+    def image(self) -> np.ndarray:
+        """Its 28x28, drawn when first asked for: a candidate that cannot be
+        part of the reading is never drawn."""
+        return self.render()
 
 
 @dataclass(frozen=True)
@@ -71,13 +86,29 @@ class Layout:
     typical_width: float | None = None
 
 
-def choose(layout: Layout, digits, confidences) -> list[int]:
-    """The indices of the candidates read, left to right, given the digit each
-    reads as and how confidently (see the module's docstring)."""
-    scores = [
-        math.log(max(float(confidence), 1e-12)) - shape_cost(candidate, int(digit), layout)
-        for candidate, digit, confidence in zip(layout.candidates, digits, confidences, strict=True)
-    ]
+def choose(layout: Layout, classify) -> tuple[list[int], dict[int, np.ndarray]]:
+    """The indices of the candidates read, left to right, and the outputs of
+    those classified; `classify(indices)` answers the model's outputs (the ten
+    digits first) for those candidates (see the module's docstring)."""
+    candidates = layout.candidates
+    scores = [-min(shape_cost(c, digit, layout) for digit in range(10)) for c in candidates]
+    outputs: dict[int, np.ndarray] = {}
+    while True:
+        chosen = _best_reading(layout, scores)
+        unread = [index for index in chosen if index not in outputs]
+        if not unread:
+            return chosen, outputs
+        for index, output in zip(unread, classify(unread), strict=True):
+            outputs[index] = output
+            digits = output[:NUM_CLASSES]
+            digit, confidence = int(digits.argmax()), float(digits.max())
+            # A piece that looks like no digit scores low, whatever it is: its
+            # likeliest digit's share of all the model's outputs is small.
+            score = math.log(max(confidence, 1e-12)) - shape_cost(candidates[index], digit, layout)
+            scores[index] = score
+
+
+def _best_reading(layout: Layout, scores: list[float]) -> list[int]:
     chosen: list[int] = []
     for row, costs in enumerate(layout.cut_costs):
         members = [i for i, c in enumerate(layout.candidates) if c.row == row]
