@@ -5,12 +5,10 @@ POST /api/predict, the JSON API; GET /healthz), the request body limit, the
 mapping of every client mistake to a 4xx JSON {"error": ...} answer, and the
 security headers on every response. The reading itself is model.number's: a
 drawing is read as a number, left to right, and a drawing of one character
-answers exactly what it answered when the API read single digits.
-
-`register_dash_guards` puts Dash's own routes under the same rules: a callback
-request is checked against the callbacks the app has before Dash reads it, an
-unknown component-suite file is a 404, Dash's hot-reload route answers only in
-debug mode, and their errors are JSON too.
+answers exactly what it answered when the API read single digits. The form
+route's HTML pages are html_answers.py's; dash_guards.py puts Dash's own routes
+under the same rules, with the request helpers this module exports
+(`ClientError`, `parse_json_body`, `kind`, `shown_type`).
 """
 
 import html
@@ -20,8 +18,6 @@ import threading
 from typing import Any
 
 import flask
-from dash._utils import split_callback_id
-from dash.fingerprint import check_fingerprint
 from werkzeug.exceptions import (
     ClientDisconnected,
     HTTPException,
@@ -31,6 +27,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
+from html_answers import html_page, html_result
 from model import evidence, number, preprocess
 from model.errors import InputTooLarge, InvalidInput
 from model.json_text import load_json
@@ -103,17 +100,17 @@ def register_api(server: flask.Flask, classifier) -> None:
         if flask.request.method != "POST":
             raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
         if flask.request.mimetype not in FORM_TYPES:
-            raise _ClientError(
+            raise ClientError(
                 415,
                 "Content-Type must be application/x-www-form-urlencoded or "
-                f"multipart/form-data, got {_shown_type()}",
+                f"multipart/form-data, got {shown_type()}",
             )
         flask.request.form  # noqa: B018 (parsed here, so a cut-off body is found first)
         _refuse_cut_off_body()
         data = _form_image()
         reading = number.read_image_number(classifier, data)
         if _wants_html():
-            return _html_result(reading)
+            return html_result(reading)
         return _json_response(reading.to_json())
 
     def api_predict():
@@ -154,7 +151,7 @@ def register_api(server: flask.Flask, classifier) -> None:
         methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
     )
 
-    server.register_error_handler(_ClientError, _client_error)
+    server.register_error_handler(ClientError, _client_error)
     server.register_error_handler(InvalidInput, _invalid_input)
     server.register_error_handler(HTTPException, _http_error)
     server.before_request(_answer_options)
@@ -167,7 +164,7 @@ def register_api(server: flask.Flask, classifier) -> None:
         if not (chunked or (length or 0) > LARGE_BODY_BYTES):
             return
         if not slots.acquire(timeout=LARGE_REQUEST_WAIT_S):
-            raise _ClientError(503, "the server is busy with other large requests; try again")
+            raise ClientError(503, "the server is busy with other large requests; try again")
         flask.g.large_request_slot = True
 
     def give_the_slot_back(_exc):
@@ -177,21 +174,6 @@ def register_api(server: flask.Flask, classifier) -> None:
     server.before_request(take_a_slot_for_a_large_body)
     server.teardown_request(give_the_slot_back)
     server.after_request(_add_security_headers)
-
-
-def register_dash_guards(dash_app) -> None:
-    """Check requests to Dash's own routes before Dash sees them (see the module doc)."""
-
-    def guard():
-        path = flask.request.path
-        if path == DASH_CALLBACK_PATH and flask.request.method == "POST":
-            _check_callback_request(dash_app)
-        elif path.startswith(DASH_SUITES_PREFIX):
-            _check_suite_path(dash_app, path[len(DASH_SUITES_PREFIX) :])
-        elif path == DASH_RELOAD_PATH and not dash_app._dev_tools.get("hot_reload"):
-            raise NotFound()  # it lists the installed packages; only debug mode needs it
-
-    dash_app.server.before_request(guard)
 
 
 def _add_explanations(classifier, reading: number.NumberReading, answer: dict) -> None:
@@ -207,7 +189,7 @@ def _add_explanations(classifier, reading: number.NumberReading, answer: dict) -
         answer.update(dict.fromkeys(EXPLAIN_KEYS))
 
 
-class _ClientError(Exception):
+class ClientError(Exception):
     """A request the API layer itself refuses, before any preprocessing."""
 
     def __init__(self, status_code: int, message: str):
@@ -224,66 +206,66 @@ def _form_image() -> str | bytes:
         return request.form[FORM_FIELD]
     if FORM_FIELD in request.files:
         return request.files[FORM_FIELD].read()
-    raise _ClientError(
+    raise ClientError(
         400, f"missing form field '{FORM_FIELD}' (a data:image/png;base64,... data URL)"
     )
 
 
 def _json_body() -> dict[str, Any]:
-    """The JSON body of /api/predict, checked for shape; raises _ClientError."""
+    """The JSON body of /api/predict, checked for shape; raises ClientError."""
     request = flask.request
     if not request.is_json:
-        raise _ClientError(415, f"Content-Type must be application/json, got {_shown_type()}")
-    body = _parse_json_body()
+        raise ClientError(415, f"Content-Type must be application/json, got {shown_type()}")
+    body = parse_json_body()
     if not isinstance(body, dict):
-        raise _ClientError(
-            400, f"JSON body must be an object with 'image' or 'canvas', got {_kind(body)}"
+        raise ClientError(
+            400, f"JSON body must be an object with 'image' or 'canvas', got {kind(body)}"
         )
     unknown = sorted(set(body) - set(JSON_KEYS) - set(SIZE_KEYS) - {EXPLAIN_KEY})
     if unknown:
-        raise _ClientError(
+        raise ClientError(
             400,
             f"unknown key(s) {', '.join(repr(k) for k in unknown)}; expected 'image', "
             "or 'canvas' with optional 'width' and 'height'; optional 'explain'",
         )
     if not isinstance(body.get(EXPLAIN_KEY, False), bool):
-        raise _ClientError(400, f"'explain' must be true or false, got {_kind(body[EXPLAIN_KEY])}")
+        raise ClientError(400, f"'explain' must be true or false, got {kind(body[EXPLAIN_KEY])}")
     given = [key for key in JSON_KEYS if key in body]
     if not given:
-        raise _ClientError(400, "JSON body must have an 'image' or a 'canvas' key")
+        raise ClientError(400, "JSON body must have an 'image' or a 'canvas' key")
     if len(given) == 2:
-        raise _ClientError(400, "give either 'image' or 'canvas', not both")
+        raise ClientError(400, "give either 'image' or 'canvas', not both")
     if "image" in body:
         if not isinstance(body["image"], str):
-            raise _ClientError(
+            raise ClientError(
                 400,
                 "'image' must be a string holding a data:image/png;base64,... data URL, "
-                f"got {_kind(body['image'])}",
+                f"got {kind(body['image'])}",
             )
         sizes = [key for key in SIZE_KEYS if key in body]
         if sizes:
-            raise _ClientError(400, f"{', '.join(repr(k) for k in sizes)} only apply to 'canvas'")
+            raise ClientError(400, f"{', '.join(repr(k) for k in sizes)} only apply to 'canvas'")
         return body
     if not isinstance(body["canvas"], (str, dict)):
-        raise _ClientError(
+        raise ClientError(
             400,
             "'canvas' must be dash-canvas json_data, as a JSON string or an object, "
-            f"got {_kind(body['canvas'])}",
+            f"got {kind(body['canvas'])}",
         )
     for key in SIZE_KEYS:
         value = body.get(key)
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _ClientError(400, f"'{key}' must be a positive number, got {_kind(value)}")
+            raise ClientError(400, f"'{key}' must be a positive number, got {kind(value)}")
         if not _finite(value) or value <= 0:
-            raise _ClientError(
+            raise ClientError(
                 400, f"'{key}' must be a positive finite number, got {_shown_number(value)}"
             )
     return body
 
 
-def _parse_json_body(keep: bool = False) -> Any:
+def parse_json_body(keep: bool = False) -> Any:
     """The request body parsed as strict JSON (model/json_text.py); raises
     InvalidInput. With `keep`, the body stays readable for a later reader."""
     raw = flask.request.get_data(cache=keep)
@@ -310,7 +292,7 @@ def _shown_number(value) -> str:
     return shown if len(shown) <= 40 else f"{shown[:20]}... ({len(shown)} digits)"
 
 
-def _kind(value: Any) -> str:
+def kind(value: Any) -> str:
     names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
     if value is None:
         return "null"
@@ -319,7 +301,7 @@ def _kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _shown_type() -> str:
+def shown_type() -> str:
     return repr(flask.request.content_type) if flask.request.content_type else "none"
 
 
@@ -338,11 +320,11 @@ def _json_response(payload: dict, status: int = 200) -> flask.Response:
 
 def _error_response(status: int, message: str) -> flask.Response:
     if flask.request.path == "/predict" and _wants_html():
-        return _html_page(status, "Cannot read this drawing", f"<p>{html.escape(message)}</p>")
+        return html_page(status, "Cannot read this drawing", f"<p>{html.escape(message)}</p>")
     return _json_response({"error": message}, status)
 
 
-def _client_error(exc: _ClientError) -> flask.Response:
+def _client_error(exc: ClientError) -> flask.Response:
     response = _error_response(exc.status_code, exc.message)
     if exc.status_code == 503:
         response.headers["Retry-After"] = "1"
@@ -412,123 +394,7 @@ def _answer_options():
     return response
 
 
-def _check_callback_request(dash_app) -> None:
-    """Refuse a /_dash-update-component body that is not a call of one of the
-    app's callbacks, in the shape dash-renderer sends, before Dash reads it."""
-    if not flask.request.is_json:
-        raise _ClientError(415, f"Content-Type must be application/json, got {_shown_type()}")
-    body = _parse_json_body(keep=True)  # Dash reads it again
-    if not isinstance(body, dict):
-        raise _ClientError(400, f"callback request must be a JSON object, got {_kind(body)}")
-    output = body.get("output")
-    if not isinstance(output, str):
-        raise _ClientError(400, f"callback request needs 'output' as a string, got {_kind(output)}")
-    spec = dash_app.callback_map.get(output)
-    if spec is None or "callback" not in spec:  # clientside callbacks run in the browser
-        raise _ClientError(404, f"no server-side callback has the output {output[:80]!r}")
-    expected_outputs = split_callback_id(output)
-    if isinstance(expected_outputs, dict):
-        expected_outputs = [expected_outputs]
-    outputs = body.get("outputs")
-    if isinstance(outputs, dict):
-        outputs = [outputs]
-    # A prop whose value is undefined in the browser comes without "value".
-    _check_props("outputs", outputs, expected_outputs)
-    _check_props("inputs", body.get("inputs"), spec.get("inputs", []))
-    _check_props("state", body.get("state", []), spec.get("state", []))
-    changed = body.get("changedPropIds", [])
-    known = {f"{item['id']}.{item['property']}" for item in spec.get("inputs", [])}
-    if not isinstance(changed, list) or not all(item in known for item in changed):
-        raise _ClientError(
-            400, "callback request 'changedPropIds' must list some of this callback's inputs"
-        )
-
-
-def _check_props(key: str, given, expected: list) -> None:
-    names = [f"{item['id']}.{item['property']}" for item in expected]
-    shape = f"{len(expected)} objects with 'id' and 'property' ({', '.join(names)})"
-    if not isinstance(given, list) or len(given) != len(expected):
-        raise _ClientError(400, f"callback request '{key}' must be a list of {shape}")
-    for item, want in zip(given, expected, strict=True):
-        if (
-            not isinstance(item, dict)
-            or item.get("id") != want["id"]
-            or item.get("property") != want["property"]
-        ):
-            raise _ClientError(400, f"callback request '{key}' must be a list of {shape}")
-
-
-def _check_suite_path(dash_app, rest: str) -> None:
-    """A component-suite file Dash does not serve is a 404, not its exception."""
-    package, _, fingerprinted = rest.partition("/")
-    path, _ = check_fingerprint(fingerprinted)
-    if path not in dash_app.registered_paths.get(package, ()):
-        raise NotFound()
-
-
 def _add_security_headers(response: flask.Response) -> flask.Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    return response
-
-
-def _html_result(reading: number.NumberReading) -> flask.Response:
-    """The reading as a page: one character as it always was (its digit, its
-    confidence, the ten probabilities); several as the number, the chance the
-    whole reading is right, and each character's digit and confidence."""
-    if reading.empty:
-        body = "<p>The drawing is empty: draw a digit and send it again.</p>"
-    elif len(reading.characters) == 1:
-        body = _html_one_character(reading.prediction)
-    else:
-        body = _html_number(reading)
-    return _html_page(200, "Prediction", body)
-
-
-def _html_one_character(prediction) -> str:
-    rows = "".join(
-        f"<tr><td>{digit}</td><td>{p:.1%}</td></tr>"
-        for digit, p in enumerate(prediction.probabilities)
-    )
-    answer = (
-        "<p>That doesn't look like a digit.</p>"
-        if prediction.not_a_digit
-        else f"<p class='digit'>{prediction.digit}</p><p>confidence {prediction.confidence:.1%}</p>"
-    )
-    return f"{answer}<table><tr><th>digit</th><th>probability</th></tr>{rows}</table>"
-
-
-def _html_number(reading: number.NumberReading) -> str:
-    if reading.number is None:
-        unread = [str(i) for i, c in enumerate(reading.characters, 1) if c.not_a_digit]
-        which = (
-            f"character {unread[0]} doesn't look like a digit"
-            if len(unread) == 1
-            else f"characters {', '.join(unread)} don't look like digits"
-        )
-        answer = f"<p>The number cannot be read: {which}.</p>"
-    else:
-        answer = (
-            f"<p class='number'>{html.escape(reading.number)}</p>"
-            f"<p>confidence {reading.prediction.confidence:.1%} that every digit is right</p>"
-        )
-    rows = "".join(
-        f"<tr><td>{index}</td>"
-        f"<td>{'not a digit' if c.not_a_digit else html.escape(str(c.digit))}</td>"
-        f"<td>{c.prediction.confidence:.1%}</td></tr>"
-        for index, c in enumerate(reading.characters, 1)
-    )
-    header = "<tr><th>character</th><th>digit</th><th>confidence</th></tr>"
-    return f"{answer}<table>{header}{rows}</table>"
-
-
-def _html_page(status: int, title: str, body: str) -> flask.Response:
-    page = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title></head><body>"
-        f"<h1>{html.escape(title)}</h1>{body}<p><a href='/'>Draw another digit</a></p>"
-        "</body></html>"
-    )
-    response = flask.Response(page, status=status, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
     return response

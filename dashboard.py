@@ -11,10 +11,11 @@ from pathlib import Path
 
 import dash
 
-from api import register_api, register_dash_guards
+from api import register_api
 from components.callbacks import register_callbacks
 from components.layout import APP_NAME, INDEX_STRING, build_layout
 from compression import register_compression
+from dash_guards import register_dash_guards
 from model.inference import load_classifier
 
 ROOT = Path(__file__).resolve().parent

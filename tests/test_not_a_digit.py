@@ -5,6 +5,7 @@ import pytest
 
 import api
 from components import callbacks, ids, prediction_text
+from html_answers import html_result
 from model import pipeline
 from model.number import CharacterReading, NumberReading
 from model.preprocess import Preprocessed, preprocess_strokes
@@ -108,6 +109,6 @@ def test_the_form_routes_html_answer_says_not_a_digit_never_none(app):
         characters=(CharacterReading(prediction=answer, box=(0, 0, 1, 1), not_a_digit=True),)
     )
     with app.server.test_request_context("/predict", method="POST"):
-        page = api._html_result(reading).get_data(as_text=True)
+        page = html_result(reading).get_data(as_text=True)
     assert "That doesn't look like a digit" in page
     assert "None" not in page
