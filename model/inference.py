@@ -10,9 +10,9 @@ invocation of the whole batch (the network's time is linear in the batch),
 while resizing it whenever requests alternate between one character and
 several cost each of them more than that. The file's sha256 is checked
 against the card before LiteRT parses a byte of it, so a corrupt or swapped
-file fails with a clear message, never a LiteRT traceback. LiteRT is a serving requirement:
-without it, loading fails with `LiteRTMissing`, and TensorFlow is never
-imported as a stand-in.
+file fails with a clear message, never a LiteRT traceback. LiteRT is a
+serving requirement: without it, loading fails with `LiteRTMissing`, and
+TensorFlow is never imported as a stand-in.
 """
 
 import functools

@@ -5,9 +5,8 @@ every character's own reading.
 call; both answer a `NumberReading`. The drawing's candidate characters
 (model/characters.py, model/image_characters.py) are classified as
 model/splitting.py needs them to pick the reading: only those that could be
-part of it. A drawing of one character
-answers exactly what model/pipeline.py answers for it today, with the number
-and the one character's entry added.
+part of it. A drawing of one character answers exactly what model/pipeline.py
+answers for it today, with the number and the one character's entry added.
 
 A reading has at most MAX_CHARACTERS characters. model/grouping.py refuses a
 drawing with more before anything is classified (so a drawing of a thousand
@@ -27,10 +26,9 @@ from model.contract import NUM_CLASSES
 from model.errors import InputTooLarge
 from model.grouping import MAX_CHARACTERS
 from model.image_characters import image_layout
-from model.images import LocatedInk, locate_ink
-from model.normalize import as_normalized
+from model.images import LocatedInk
 from model.pipeline import Prediction, read_probabilities
-from model.preprocess import MIN_INK_PIXELS, min_extent, read_image
+from model.preprocess import min_extent, read_ink
 from model.splitting import Candidate, Layout, choose
 
 
@@ -120,11 +118,7 @@ def read_strokes_number(
 
 def read_image_number(classifier, data) -> NumberReading:
     """An image (a data URL, bare base64 text or bytes) to the number written in it."""
-    image = read_image(data)
-    located = locate_ink(image)
-    as_is = None
-    if np.count_nonzero(located.ink) >= MIN_INK_PIXELS:
-        as_is = as_normalized(located, image.size)
+    located, as_is = read_ink(data)
     if as_is is not None:
         # A 28x28 image already in the model's form (MNIST's) holds one character.
         return _read(classifier, _whole_image(as_is, located))

@@ -17,6 +17,7 @@ from model.errors import InvalidInput
 from model.images import (
     MAX_DATA_URL_CHARS,
     MAX_IMAGE_PIXELS,
+    LocatedInk,
     decode_data_url,
     locate_ink,
     open_image,
@@ -37,6 +38,7 @@ __all__ = [
     "preprocess_image",
     "preprocess_strokes",
     "read_image",
+    "read_ink",
 ]
 
 # A drawing smaller than this is a tap or a slip, not a digit: in canvas units,
@@ -74,12 +76,22 @@ def preprocess_strokes(strokes: list[np.ndarray], width=None, height=None) -> Pr
 
 def preprocess_image(data) -> Preprocessed:
     """A `data:image/...;base64,` URL, bare base64 text, or raw bytes to the model's input."""
+    located, as_is = read_ink(data)
+    if as_is is not None:
+        return Preprocessed(image=as_is, empty=False)
+    if np.count_nonzero(located.ink) < MIN_INK_PIXELS:
+        return Preprocessed.nothing()
+    return Preprocessed(image=normalize_ink(located.ink), empty=False)
+
+
+def read_ink(data) -> tuple[LocatedInk, np.ndarray | None]:
+    """An image's ink and where it lies, and, when the image already is the
+    model's input (model/normalize.as_normalized), that input as it is."""
     image = read_image(data)
     located = locate_ink(image)
     if np.count_nonzero(located.ink) < MIN_INK_PIXELS:
-        return Preprocessed.nothing()
-    as_is = as_normalized(located, image.size)
-    return Preprocessed(image=normalize_ink(located.ink) if as_is is None else as_is, empty=False)
+        return located, None
+    return located, as_normalized(located, image.size)
 
 
 def min_extent(width=None, height=None) -> float:

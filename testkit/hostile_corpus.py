@@ -579,17 +579,18 @@ IMAGE_CASES = [
     ("truncated-gif", encoded(four().convert("P"), "GIF")[:300], 400, "image"),
 ]
 
-for case_id, image, status, says in IMAGE_CASES:
-    CASES.append(Case(f"api-image-{case_id}", status, says, kwargs=image_body(data_url(image))))
-    CASES.append(
-        Case(
-            f"form-image-{case_id}",
-            status,
-            says,
-            "/predict",
-            kwargs={"data": {"digit": data_url(image)}},
-        )
-    )
+
+def image_cases(case_id: str, image: bytes, status: int, says: str) -> list[Case]:
+    """The image sent both ways: in /api/predict's JSON and as /predict's form field."""
+    url = data_url(image)
+    return [
+        Case(f"api-image-{case_id}", status, says, kwargs=image_body(url)),
+        Case(f"form-image-{case_id}", status, says, "/predict", kwargs={"data": {"digit": url}}),
+    ]
+
+
+for case in IMAGE_CASES:
+    CASES += image_cases(*case)
 
 
 def pen_number(count: int, height: float = 40.0, gap: float = 14.0) -> list[np.ndarray]:
@@ -656,17 +657,8 @@ NUMBER_IMAGE_CASES = [
 ]
 for case_id, drawing, status, says in NUMBER_CANVAS_CASES:
     CASES.append(Case(f"api-canvas-{case_id}", status, says, kwargs=canvas_body(drawing)))
-for case_id, image, status, says in NUMBER_IMAGE_CASES:
-    CASES.append(Case(f"api-image-{case_id}", status, says, kwargs=image_body(data_url(image))))
-    CASES.append(
-        Case(
-            f"form-image-{case_id}",
-            status,
-            says,
-            "/predict",
-            kwargs={"data": {"digit": data_url(image)}},
-        )
-    )
+for case in NUMBER_IMAGE_CASES:
+    CASES += image_cases(*case)
 
 FORM = "application/x-www-form-urlencoded"
 LIST_BOMB = "[]," * ((api.MAX_BODY_BYTES - 100) // 3)
