@@ -16,13 +16,12 @@ import numpy as np
 from model.grouping import NEAR_SHARE, group_boxes, group_pieces, inks_within
 from model.rasterize import render_points
 from model.splitting import (
-    WIDEST_ASPECT,
     Candidate,
     Layout,
     Row,
+    least_shape_cost,
     plan_row,
     rows_in_doubt,
-    shape_cost,
     typical_width,
 )
 
@@ -40,7 +39,6 @@ NEAR_CUT_COST = 0.0
 # writers, 2 read as many numbers right as no limit, with 1.07 candidates a
 # digit instead of 1.18 (1.01 when near neighbours were never tried as one).
 NEAR_MAX_SHAPE_COST = 2.0
-WIDEST_DIGIT = int(np.argmax(WIDEST_ASPECT))
 
 
 def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None:
@@ -134,5 +132,4 @@ def _may_be_one(spans: np.ndarray, shapes: Layout) -> bool:
     box = np.concatenate((spans[:, :2].min(axis=0), spans[:, 2:].max(axis=0)))
     width, height = (box[2:] - box[:2]).tolist()
     whole = Candidate(0, 0, 1, _no_image, tuple(box.tolist()), width, height)
-    # Only the width for its height depends on the digit; the widest digit costs least.
-    return shape_cost(whole, WIDEST_DIGIT, shapes) <= NEAR_MAX_SHAPE_COST
+    return least_shape_cost(whole, shapes) <= NEAR_MAX_SHAPE_COST

@@ -41,6 +41,9 @@ MAX_CANDIDATES = 48
 WIDEST_ASPECT = (1.6, 1.1, 1.37, 0.91, 0.94, 1.33, 0.89, 1.15, 0.91, 1.01)
 # What every tenth wider than that costs.
 WIDE_COST = 0.5
+# The digit that may be widest for its height: reading a candidate as it costs
+# the least for its shape.
+WIDEST_DIGIT = int(np.argmax(WIDEST_ASPECT))
 # ...and a character wider than this share of the typical one (the median of
 # at least MIN_TYPICAL characters the rules found) is likely two.
 WIDEST_SHARE = 1.4
@@ -91,7 +94,7 @@ def choose(layout: Layout, classify) -> tuple[list[int], dict[int, np.ndarray]]:
     those classified; `classify(indices)` answers the model's outputs (the ten
     digits first) for those candidates (see the module's docstring)."""
     candidates = layout.candidates
-    scores = [-min(shape_cost(c, digit, layout) for digit in range(10)) for c in candidates]
+    scores = [-least_shape_cost(c, layout) for c in candidates]
     outputs: dict[int, np.ndarray] = {}
     while True:
         chosen = _best_reading(layout, scores)
@@ -131,6 +134,13 @@ def shape_cost(candidate: Candidate, digit: int, layout: Layout) -> float:
     # 0 high: all characters are then as short as each other.
     tallest = max(layout.tallest, 1e-9)
     return cost + SHORT_COST * max(0.0, 1 - candidate.height / (SHORT_SHARE * tallest))
+
+
+def least_shape_cost(candidate: Candidate, layout: Layout) -> float:
+    """The least `shape_cost` of a candidate, whatever digit it is read as:
+    only the width for its height depends on the digit, and costs least for
+    the digit that may be widest."""
+    return shape_cost(candidate, WIDEST_DIGIT, layout)
 
 
 def typical_width(widths: np.ndarray) -> float | None:

@@ -74,8 +74,13 @@ def test_litert_and_keras_agree_on_the_mnist_test_set(classifier, mnist_path):
         images = mnist["x_test"].astype(np.float32) / 255.0
     expected = keras_model.predict(images[..., None], batch_size=500, verbose=0)
     actual = classifier.predict_batch(images)
-    assert (expected.argmax(axis=1) == actual.argmax(axis=1)).all()
-    assert np.abs(expected - actual).max() <= 1e-4
+    # The served file's weights are int8 (model/training/export.py): it gives the
+    # Keras weights' answer on all but a digit or two of the 10,000, and
+    # probabilities within a few hundredths.
+    assert (expected.argmax(axis=1) == actual.argmax(axis=1)).mean() >= 0.9995
+    assert np.abs(expected - actual).max() <= 0.1
+    # ...in a quarter of the float32 file's size.
+    assert DEFAULT_MODEL_PATH.stat().st_size < WEIGHTS_PATH.stat().st_size / 3
 
 
 def test_concurrent_threads_get_the_same_answers_as_one_thread(classifier, mnist_fixture):

@@ -13,7 +13,7 @@ from model.image_characters import image_layout
 from model.images import locate_ink
 from model.inference import load_classifier
 from model.preprocess import min_extent, read_image
-from model.splitting import _best_reading, choose, shape_cost
+from model.splitting import _best_reading, choose, least_shape_cost, shape_cost
 from testkit.fixtures import pen_digits_sample
 from testkit.numbers import write_number
 from testkit.payloads import PAD_SIZE, canvas_json, pad_png_data_url
@@ -80,3 +80,12 @@ def test_a_candidate_never_needed_is_never_drawn(classifier):
         _, outputs = choose(layout, classify)
         drawn = {i for i, c in enumerate(layout.candidates) if "image" in vars(c)}
         assert drawn == set(outputs)
+
+
+def test_the_least_shape_cost_is_the_least_over_the_ten_digits():
+    """choose() bounds every unread candidate by least_shape_cost: it must be
+    the cheapest of the ten digits exactly, or a reading could be missed."""
+    for layout in _layouts():
+        for candidate in layout.candidates:
+            costs = [shape_cost(candidate, digit, layout) for digit in range(NUM_CLASSES)]
+            assert least_shape_cost(candidate, layout) == min(costs)

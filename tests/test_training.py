@@ -49,8 +49,9 @@ def test_one_short_epoch_trains_evaluates_and_exports_a_working_model(trained, m
     assert card["pen_writers_heldout"]["writers"] == card["writers"]["heldout"]
     assert card["calibration"]["temperature"] > 0
     assert 0.5 <= card["not_a_digit"]["threshold"] < 1.0
-    assert card["litert_vs_keras"]["same_argmax"]
-    assert card["litert_vs_keras"]["max_abs_probability_difference"] <= 1e-4
+    # The file's weights are int8: it follows the Keras model closely, not exactly.
+    assert card["litert_vs_keras"]["same_argmax_rate"] >= 0.99
+    assert card["litert_vs_keras"]["max_abs_probability_difference"] <= 0.2
 
 
 def test_the_card_holds_every_setting_of_the_run(trained):

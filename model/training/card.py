@@ -15,8 +15,7 @@ import tensorflow as tf
 
 from model import rasterize
 from model.contract import BOX_SIZE, IMAGE_SIZE, INPUT_SHAPE, NOT_A_DIGIT, NUM_OUTPUTS
-from model.hashing import sha256_of
-from model.training import data, network
+from model.training import data, export, network
 from model.training.config import TrainingConfig
 
 
@@ -63,9 +62,7 @@ def describe(
             "heldout_writers_ece_10_bins_before": calibrated["heldout_ece_before"],
             "heldout_writers_ece_10_bins_after": calibrated["heldout_ece_after"],
         },
-        "model_file": tflite_path.name,
-        "model_sha256": sha256_of(tflite_path),
-        "model_bytes": tflite_path.stat().st_size,
+        **export.file_identity(tflite_path),
         "training": _training(config, run),
         "data": {
             "mnist_file": Path(run["mnist_path"]).name,

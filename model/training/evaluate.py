@@ -54,6 +54,30 @@ def accuracy_report(labels: np.ndarray, probabilities: np.ndarray, threshold=Non
     }
 
 
+def exported_figures(model, classifier, mnist_test, pen_heldout, threshold) -> dict:
+    """The exported file (`classifier`) measured as served, a "not a digit" answer
+    counting as wrong, on (images, labels) of the MNIST test set and of the
+    held-out writers, and how closely it follows the Keras `model` it came from
+    (its weights are quantised: a few answers may differ)."""
+    images, labels = mnist_test
+    keras_probabilities = model.predict(images[..., None], batch_size=512, verbose=0)
+    litert_probabilities = classifier.predict_batch(images)
+    same = keras_probabilities.argmax(1) == litert_probabilities.argmax(1)
+    return {
+        "mnist_test": accuracy_report(labels, litert_probabilities, threshold),
+        "pen_writers_heldout": accuracy_report(
+            pen_heldout[1], classifier.predict_batch(pen_heldout[0]), threshold
+        ),
+        "litert_vs_keras": {
+            "same_argmax": bool(same.all()),
+            "same_argmax_rate": float(same.mean()),
+            "max_abs_probability_difference": float(
+                np.abs(keras_probabilities - litert_probabilities).max()
+            ),
+        },
+    }
+
+
 def renormalised(images: np.ndarray, side: int | None = None) -> np.ndarray:
     """MNIST digits sent through the serving image path, as PNG files are; with
     `side`, first enlarged to side x side pixels (bicubic), as a scan would be."""

@@ -28,7 +28,7 @@ from model.inference import DigitClassifier
 from model.training import calibration, card, data, export, non_digits, styles
 from model.training.augment import augment_batch
 from model.training.config import TrainingConfig
-from model.training.evaluate import accuracy_report
+from model.training.evaluate import exported_figures
 from model.training.network import build_model
 
 
@@ -282,24 +282,15 @@ def export_model(config: TrainingConfig, model: keras.Model, out_dir: Path) -> P
 
 
 def measure(model: keras.Model, tflite_path: Path, sets: TrainingData, threshold: float) -> dict:
-    """The exported file's accuracy, read by LiteRT as served (a "not a digit" answer
-    counts as wrong), and its agreement with Keras."""
+    """The exported file's accuracy, read by LiteRT as served, and its agreement with Keras."""
     classifier = DigitClassifier(tflite_path)  # no card yet: it is written from these figures
-    keras_probabilities = model.predict(sets.test_images[..., None], batch_size=512, verbose=0)
-    litert_probabilities = classifier.predict_batch(sets.test_images)
-    pen_probabilities = classifier.predict_batch(sets.pen_held_images)
-    return {
-        "mnist_test": accuracy_report(sets.test_labels, litert_probabilities, threshold),
-        "pen_writers_heldout": accuracy_report(sets.pen_held_labels, pen_probabilities, threshold),
-        "litert_vs_keras": {
-            "same_argmax": bool(
-                (keras_probabilities.argmax(1) == litert_probabilities.argmax(1)).all()
-            ),
-            "max_abs_probability_difference": float(
-                np.abs(keras_probabilities - litert_probabilities).max()
-            ),
-        },
-    }
+    return exported_figures(
+        model,
+        classifier,
+        (sets.test_images, sets.test_labels),
+        (sets.pen_held_images, sets.pen_held_labels),
+        threshold,
+    )
 
 
 def main(argv=None):
