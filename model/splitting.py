@@ -39,11 +39,11 @@ MAX_CANDIDATES = 48
 # ink less the estimated pen, gives within 0.1 of these for its single digits:
 # an allowance for it read fewer numbers right.)
 WIDEST_ASPECT = (1.6, 1.1, 1.37, 0.91, 0.94, 1.33, 0.89, 1.15, 0.91, 1.01)
-# What every tenth wider than that costs.
-WIDE_COST = 0.5
 # The digit that may be widest for its height: reading a candidate as it costs
 # the least for its shape.
 WIDEST_DIGIT = int(np.argmax(WIDEST_ASPECT))
+# What every tenth wider than that costs.
+WIDE_COST = 0.5
 # ...and a character wider than this share of the typical one (the median of
 # at least MIN_TYPICAL characters the rules found) is likely two.
 WIDEST_SHARE = 1.4
