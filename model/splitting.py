@@ -42,7 +42,7 @@ WIDEST_ASPECT = (1.6, 1.1, 1.37, 0.91, 0.94, 1.33, 0.89, 1.15, 0.91, 1.01)
 # The digit that may be widest for its height: reading a candidate as it costs
 # the least for its shape.
 WIDEST_DIGIT = int(np.argmax(WIDEST_ASPECT))
-# What every tenth wider than that costs.
+# What every tenth wider than its digit's WIDEST_ASPECT costs.
 WIDE_COST = 0.5
 # ...and a character wider than this share of the typical one (the median of
 # at least MIN_TYPICAL characters the rules found) is likely two.
