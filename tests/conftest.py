@@ -10,6 +10,7 @@ import pytest
 from model.inference import load_classifier
 from model.training import data
 from testkit.fixtures import mnist_sample
+from testkit.sure_digits import sure_digits as sure_pen_digits
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +59,11 @@ def pen_trajectories_path() -> Path:
 def mnist_fixture():
     """200 MNIST test digits committed in the repo (origin: tests/fixtures/README.md)."""
     return mnist_sample()
+
+
+@pytest.fixture(scope="session")
+def sure_digits(classifier):
+    """testkit.sure_digits: numbers made of these test the reading, not the model."""
+    chosen = sure_pen_digits(classifier)
+    assert len(chosen) == 10
+    return chosen

@@ -16,55 +16,19 @@ from testkit.fixtures import canvas_fixture, canvas_fixture_names, pen_digits_sa
 from testkit.payloads import (
     PAD_SIZE,
     canvas_json,
-    densify_by_step,
     draw_strokes,
     pad_png_data_url,
     place_on_pad,
     png_data_url,
 )
+from testkit.sure_digits import TODAY_FIELDS, pointer_strokes, side_by_side
 
-TODAY_FIELDS = ("digit", "confidence", "probabilities", "empty", "not_a_digit")
 ENTRY_FIELDS = {"digit", "confidence", "probabilities", "not_a_digit", "box"}
 HTML = {"Accept": "text/html"}
-# A pointer's moves are a few pixels apart.
-POINTER_STEP = 4.0
-
-
-def pointer_strokes(strokes) -> list[np.ndarray]:
-    return [densify_by_step(np.asarray(s, dtype=np.float64), POINTER_STEP) for s in strokes]
-
-
-@pytest.fixture(scope="module")
-def sure_digits(classifier) -> dict[int, list[np.ndarray]]:
-    """For each label, a committed pen digit (strokes in 0..100) the model reads
-    right and surely on its own: numbers made of them test the API, not the model."""
-    chosen = {}
-    for record in pen_digits_sample():
-        if record["label"] in chosen:
-            continue
-        drawing = canvas_json(pointer_strokes(place_on_pad(record["strokes"])))
-        answer = pipeline.predict_canvas(classifier, drawing, PAD_SIZE, PAD_SIZE)
-        if answer.digit == record["label"] and answer.confidence > 0.98:
-            chosen[record["label"]] = [np.asarray(s, dtype=np.float64) for s in record["strokes"]]
-    assert len(chosen) == 10
-    return chosen
-
-
-def side_by_side(shapes, height: float, gap: float, left: float = 10.0, top: float = 150.0):
-    """Shapes (strokes in 0..100) written left to right, `height` pixels tall and
-    `gap` apart on the pad, as a pointer draws them."""
-    strokes = []
-    for shape in shapes:
-        low = np.concatenate(shape).min(axis=0)
-        span = np.ptp(np.concatenate(shape), axis=0)
-        scale = height / span[1]
-        strokes += pointer_strokes((s - low) * scale + [left, top] for s in shape)
-        left += span[0] * scale + gap
-    return strokes
 
 
 def number_strokes(digits: str, sure_digits, height=100.0, gap=80.0) -> list[np.ndarray]:
-    strokes = side_by_side([sure_digits[int(c)] for c in digits], height, gap)
+    strokes, _ = side_by_side([sure_digits[int(c)] for c in digits], height, gap, 10.0, 150.0)
     assert np.concatenate(strokes).max() < PAD_SIZE, "the number does not fit on the pad"
     return strokes
 
@@ -202,7 +166,7 @@ def test_pen_digits_answer_as_today_through_every_route(client, classifier):
 
 
 def test_a_character_that_is_not_a_digit_makes_the_number_null(client, sure_digits):
-    strokes = side_by_side([sure_digits[4], hash_sign()], height=100.0, gap=80.0)
+    strokes, _ = side_by_side([sure_digits[4], hash_sign()], 100.0, 80.0, 10.0, 150.0)
     answer = post_canvas(client, strokes).get_json()
     assert answer["number"] is None and answer["digit"] is None
     first, second = answer["digits"]

@@ -23,10 +23,8 @@ from testkit.payloads import (
     place_on_pad,
     png_data_url,
 )
+from testkit.sure_digits import POINTER_STEP, TODAY_FIELDS, pointer_strokes, side_by_side
 
-TODAY_FIELDS = ("digit", "confidence", "probabilities", "empty", "not_a_digit")
-# A pointer's moves are a few pixels apart.
-POINTER_STEP = 4.0
 # Issue 17's target for numbers of held-out writers through the canvas; the
 # image path is short of its target (92%): 89.5% of these numbers (seed 0) since
 # cuts are tried in narrower characters, a floor it must not fall below
@@ -46,45 +44,13 @@ def today(answer) -> dict:
 
 def pad_strokes(digit) -> list[np.ndarray]:
     """A committed pen digit on the pad, with a pointer's points along it."""
-    return [densify_by_step(stroke, POINTER_STEP) for stroke in place_on_pad(digit["strokes"])]
+    return pointer_strokes(place_on_pad(digit["strokes"]))
 
 
-def sample_by_label():
-    samples = {}
-    for digit in pen_digits_sample():
-        samples.setdefault(digit["label"], []).append(digit)
-    return samples
-
-
-@pytest.fixture(scope="module")
-def well_read(classifier):
-    """For each label, a committed pen digit the model reads right and surely alone,
-    as 0..100 strokes: numbers made of them test the reading, not the model."""
-    chosen = {}
-    for label, digits in sample_by_label().items():
-        for digit in digits:
-            answer = pipeline.predict_canvas(classifier, canvas_json(pad_strokes(digit)))
-            if answer.digit == label and answer.confidence > 0.98:
-                chosen[label] = [np.asarray(s, dtype=np.float64) for s in digit["strokes"]]
-                break
-    assert len(chosen) == 10
-    return chosen
-
-
-def written(digits: str, well_read, height=80.0, gap=30.0, left=20.0, top=40.0):
+def written(digits: str, sure_digits, height=80.0, gap=30.0, left=20.0, top=40.0):
     """The digits written left to right, each `height` tall, `gap` apart: strokes in
     pixels and each digit's box."""
-    strokes, boxes = [], []
-    for character in digits:
-        shape = well_read[int(character)]
-        points = np.concatenate(shape)
-        low, span = points.min(axis=0), np.ptp(points, axis=0)
-        scale = height / span[1]
-        placed = [densify_by_step((s - low) * scale + [left, top], POINTER_STEP) for s in shape]
-        strokes += placed
-        boxes.append((left, top, left + span[0] * scale, top + height))
-        left += span[0] * scale + gap
-    return strokes, boxes
+    return side_by_side([sure_digits[int(c)] for c in digits], height, gap, left, top)
 
 
 def test_one_pen_digit_reads_exactly_as_today_through_the_canvas(classifier):
@@ -122,8 +88,8 @@ def test_one_pen_digit_reads_exactly_as_today_through_an_image(classifier):
 
 
 @pytest.mark.parametrize("digits", ["42", "2026", "31415", "70", "118"])
-def test_a_number_drawn_on_the_canvas_reads_as_the_number(classifier, well_read, digits):
-    strokes, boxes = written(digits, well_read, height=60.0, gap=12.0)
+def test_a_number_drawn_on_the_canvas_reads_as_the_number(classifier, sure_digits, digits):
+    strokes, boxes = written(digits, sure_digits, height=60.0, gap=12.0)
     reading = read_canvas_number(classifier, canvas_json(strokes), PAD_SIZE, PAD_SIZE)
     assert reading.number == digits
     answer = reading.to_json()
@@ -138,10 +104,10 @@ def test_a_number_drawn_on_the_canvas_reads_as_the_number(classifier, well_read,
 
 
 @pytest.mark.parametrize("digits", ["11", "14", "41", "71", "17", "414"])
-def test_digits_written_close_but_apart_read_as_the_number(classifier, well_read, digits):
+def test_digits_written_close_but_apart_read_as_the_number(classifier, sure_digits, digits):
     """A tenth of a digit's height apart: near enough to be one digit's strokes
     (a 4's stem beside its corner), which the classifier tells from two."""
-    strokes, _ = written(digits, well_read, height=60.0, gap=6.0)
+    strokes, _ = written(digits, sure_digits, height=60.0, gap=6.0)
     reading = read_canvas_number(classifier, canvas_json(strokes), PAD_SIZE, PAD_SIZE)
     assert reading.number == digits
 
@@ -168,8 +134,8 @@ def test_the_same_strokes_far_apart_are_two_characters(classifier):
 
 
 @pytest.mark.parametrize("digits", ["42", "2026", "907"])
-def test_a_number_in_an_image_reads_as_the_number(classifier, well_read, digits):
-    strokes, boxes = written(digits, well_read, height=160.0, gap=40.0)
+def test_a_number_in_an_image_reads_as_the_number(classifier, sure_digits, digits):
+    strokes, boxes = written(digits, sure_digits, height=160.0, gap=40.0)
     # A wide photo-sized image: the ink map works at a reduced size, boxes do not.
     image = draw_strokes([s + np.array([100.0, 300.0]) for s in strokes], size=1400, width=10)
     reading = read_image_number(classifier, png_data_url(image))
@@ -179,13 +145,13 @@ def test_a_number_in_an_image_reads_as_the_number(classifier, well_read, digits)
         assert entry["box"] == pytest.approx([x0 + 95, y0 + 295, x1 + 105, y1 + 305], abs=6)
 
 
-def test_digits_touching_in_an_image_are_mostly_read_apart(classifier, well_read):
+def test_digits_touching_in_an_image_are_mostly_read_apart(classifier, sure_digits):
     """Every pair of digits, after a 7, moved closer until their ink is one piece."""
-    seven, _ = written("7", well_read, height=100.0, left=20.0, top=150.0)
+    seven, _ = written("7", sure_digits, height=100.0, left=20.0, top=150.0)
     read = []
     for first, second in itertools.product("0123456789", repeat=2):
         for gap in range(0, -60, -2):
-            pair, _ = written(first + second, well_read, 100.0, float(gap), 150.0, 150.0)
+            pair, _ = written(first + second, sure_digits, 100.0, float(gap), 150.0, 150.0)
             image = draw_strokes(seven + pair, size=400, width=10)
             if connected_components(np.asarray(image.convert("L")) < 128).count <= 2:
                 break
@@ -194,8 +160,8 @@ def test_digits_touching_in_an_image_are_mostly_read_apart(classifier, well_read
     assert sum(read) >= TOUCHING_PAIRS_FLOOR, f"{sum(read)} of 100 touching pairs read"
 
 
-def test_the_answer_has_exactly_the_contract_s_fields_and_is_json(classifier, well_read):
-    strokes, _ = written("42", well_read)
+def test_the_answer_has_exactly_the_contract_s_fields_and_is_json(classifier, sure_digits):
+    strokes, _ = written("42", sure_digits)
     answer = read_canvas_number(classifier, canvas_json(strokes)).to_json()
     assert set(answer) == {*TODAY_FIELDS, "number", "digits"}
     for entry in answer["digits"]:
@@ -216,8 +182,8 @@ def test_an_empty_drawing_is_no_number(classifier):
         assert today(reading) == today(pipeline.Prediction.nothing())
 
 
-def test_thirteen_characters_are_refused_clearly(classifier, well_read):
-    strokes, _ = written("1234567890123", well_read, height=20.0, gap=6.0)
+def test_thirteen_characters_are_refused_clearly(classifier, sure_digits):
+    strokes, _ = written("1234567890123", sure_digits, height=20.0, gap=6.0)
     with pytest.raises(InputTooLarge, match="13 characters; at most 12") as refused:
         read_canvas_number(classifier, canvas_json(strokes))
     assert refused.value.status_code == 413
@@ -226,8 +192,8 @@ def test_thirteen_characters_are_refused_clearly(classifier, well_read):
         read_image_number(classifier, png_data_url(image))
 
 
-def test_a_character_that_is_not_a_digit_makes_the_number_unreadable(classifier, well_read):
-    strokes, _ = written("42", well_read)
+def test_a_character_that_is_not_a_digit_makes_the_number_unreadable(classifier, sure_digits):
+    strokes, _ = written("42", sure_digits)
     reading = read_canvas_number(classifier, canvas_json(strokes))
     first, second = reading.characters
     marked = NumberReading((first, CharacterReading(second.prediction, second.box, True)))
