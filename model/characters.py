@@ -56,7 +56,7 @@ def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None
         # One stroke is one character: rendered as model/pipeline.py renders
         # a digit (the same image), at no more cost.
         tallest = float(whole[3] - whole[1])
-        return Layout([()], [_candidate(0, 0, 1, points, counts, whole)], tallest)
+        return Layout([()], [_candidate(0, 0, 1, points, counts, whole.tolist())], tallest)
     starts = counts.cumsum() - counts
     boxes = np.concatenate(
         (np.minimum.reduceat(points, starts), np.maximum.reduceat(points, starts)), axis=1
@@ -64,40 +64,61 @@ def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None
     tallest = float((boxes[:, 3] - boxes[:, 1]).max())
     groups = group_pieces(boxes, strokes)
     if len(groups) == 1:
-        return Layout([()], [_candidate(0, 0, 1, points, counts, whole)], tallest)
+        return Layout([()], [_candidate(0, 0, 1, points, counts, whole.tolist())], tallest)
     spans = group_boxes(boxes, groups)
+    span_rows = spans.tolist()
     cut_costs, candidates = [], []
     shapes = Layout([], [], tallest, typical_width(spans[:, 2] - spans[:, 0]))
 
     def ink_of(group: int) -> np.ndarray:
         return np.concatenate([strokes[i] for i in groups[group]])
 
-    for index, (row, near) in enumerate(_rows(spans, ink_of, NEAR_SHARE * tallest, shapes)):
+    near_rows = _rows(spans, span_rows, ink_of, NEAR_SHARE * tallest, shapes)
+    for index, (row, near) in enumerate(near_rows):
         costs, tries = plan_row(row, [[] for _ in row.members], GAP_CUT_COST)
         costs = tuple(NEAR_CUT_COST if k in near else cost for k, cost in enumerate(costs))
         cut_costs.append(costs)
         for start, end in tries:
             members = row.members[start:end]
-            picked = np.sort(np.concatenate([groups[g] for g in members]))
-            box = np.concatenate((spans[members, :2].min(axis=0), spans[members, 2:].max(axis=0)))
+            if len(members) == 1:
+                picked = groups[members[0]]
+            else:
+                picked = np.sort(np.concatenate([groups[g] for g in members]))
             if len(picked) == len(strokes):  # the whole drawing, its points in order
                 ink, ink_counts = points, counts
+            elif len(picked) == 1:
+                ink, ink_counts = strokes[picked[0]], counts[picked]
             else:
                 ink, ink_counts = np.concatenate([strokes[i] for i in picked]), counts[picked]
+            box = _union([span_rows[g] for g in members])
             candidates.append(_candidate(index, start, end, ink, ink_counts, box))
     return Layout(cut_costs, candidates, tallest, shapes.typical_width)
 
 
-def _candidate(row: int, start: int, end: int, points, counts, box: np.ndarray) -> Candidate:
+def _union(boxes: list[list[float]]) -> list[float]:
+    """The box [x0, y0, x1, y1] around boxes: in Python, since a character
+    has a stroke or two, where NumPy's per-call cost is most of the work."""
+    if len(boxes) == 1:
+        return boxes[0]
+    x0s, y0s, x1s, y1s = zip(*boxes, strict=True)
+    return [min(x0s), min(y0s), max(x1s), max(y1s)]
+
+
+def _candidate(row: int, start: int, end: int, points, counts, box: list[float]) -> Candidate:
     """Boundaries start..end of a row: the strokes' points one after another
     (`counts` each) and their box [x0, y0, x1, y1]."""
-    low, size = box[:2], box[2:] - box[:2]
-    render = functools.partial(render_points, points, counts, low, float(size.max()))
-    return Candidate(row, start, end, render, tuple(box.tolist()), *size.tolist())
+    x0, y0, x1, y1 = box
+    width, height = x1 - x0, y1 - y0
+    low = np.array((x0, y0))
+    render = functools.partial(render_points, points, counts, low, max(width, height))
+    return Candidate(row, start, end, render, (x0, y0, x1, y1), width, height)
 
 
-def _rows(spans: np.ndarray, ink_of, reach: float, shapes: Layout) -> list[tuple[Row, set[int]]]:
-    """The rows of characters in doubt (splitting.rows_in_doubt), a row also
+def _rows(
+    spans: np.ndarray, span_rows: list[list[float]], ink_of, reach: float, shapes: Layout
+) -> list[tuple[Row, set[int]]]:
+    """The rows of characters in doubt (splitting.rows_in_doubt) of the
+    characters' boxes (`spans`, and as lists `span_rows`), a row also
     taking in the next when the ink (`ink_of(k)`: the k-th character's points)
     of the two characters that meet there
     comes within `reach` and the two together have a digit's shape (`shapes`:
@@ -111,8 +132,8 @@ def _rows(spans: np.ndarray, ink_of, reach: float, shapes: Layout) -> list[tuple
             one, other = last.members[-1], row.members[0]
             # The boxes' gap first: ink no nearer than that is compared for nothing.
             if (
-                spans[other, 0] - spans[one, 2] <= reach
-                and _may_be_one(spans[[one, other]], shapes)
+                span_rows[other][0] - span_rows[one][2] <= reach
+                and _may_be_one([span_rows[one], span_rows[other]], shapes)
                 and inks_within(ink_of(one), ink_of(other), reach)
             ):
                 near.add(len(last.members) - 1)
@@ -126,10 +147,9 @@ def _no_image() -> None:
     """A box tried for its shape alone is never drawn."""
 
 
-def _may_be_one(spans: np.ndarray, shapes: Layout) -> bool:
+def _may_be_one(boxes: list[list[float]], shapes: Layout) -> bool:
     """Whether characters with these boxes, read as one, would cost no more
     than NEAR_MAX_SHAPE_COST for their shape as the digit they fit best."""
-    box = np.concatenate((spans[:, :2].min(axis=0), spans[:, 2:].max(axis=0)))
-    width, height = (box[2:] - box[:2]).tolist()
-    whole = Candidate(0, 0, 1, _no_image, tuple(box.tolist()), width, height)
+    x0, y0, x1, y1 = _union(boxes)
+    whole = Candidate(0, 0, 1, _no_image, (x0, y0, x1, y1), x1 - x0, y1 - y0)
     return least_shape_cost(whole, shapes) <= NEAR_MAX_SHAPE_COST
