@@ -313,9 +313,15 @@ def _wants_html() -> bool:
 
 
 def _json_response(payload: dict, status: int = 200) -> flask.Response:
-    # The bytes flask.jsonify writes (keys sorted, compact, a final newline)
-    # in a tenth of its time: a number's answer is a list of float lists per character.
-    body = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+    # What flask.jsonify writes (keys sorted, compact, a final newline; other
+    # than ASCII as UTF-8, not \u escapes) in a tenth of its time: a number's
+    # answer is a list of floats per character.
+    try:
+        body = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        # orjson refuses text that is not UTF-8 (a lone surrogate a client sent,
+        # quoted in an error); the standard encoder escapes it.
+        body = flask.json.dumps(payload) + "\n"
     response = flask.Response(body, status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 
 import api
 from model import number, pipeline
+from model.errors import InvalidInput
 from testkit.fixtures import canvas_fixture
 from testkit.payloads import canvas_data, path_object, png_data_url
 
@@ -251,6 +252,18 @@ def test_unexpected_failure_is_a_json_500_without_details(app, client, monkeypat
     assert (
         client.post("/api/predict", json={"canvas": canvas_json([seven_path()])}).status_code == 200
     )
+
+
+def test_an_error_quoting_text_that_is_not_utf8_is_still_a_json_400(app, client, monkeypatch):
+    # JSON may carry a lone surrogate ("\ud800"); a message quoting one cannot be UTF-8.
+    def refuse(*args, **kwargs):
+        raise InvalidInput("canvas label \ud800 is not a digit")
+
+    monkeypatch.setattr(number, "read_canvas_number", refuse)
+    app.server.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.post("/api/predict", json={"canvas": canvas_json([seven_path()])})
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "canvas label \ud800 is not a digit"}
 
 
 def test_production_defaults(app):
