@@ -76,7 +76,8 @@ def group_boxes(boxes: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     # The groups' pieces one group after another, reduced group by group in
     # two calls: per-group NumPy calls cost more than the few pieces they reduce.
     order = np.concatenate(groups).astype(np.intp, copy=False)
-    starts = np.cumsum([len(g) for g in groups]) - [len(g) for g in groups]
+    sizes = np.array([len(g) for g in groups])
+    starts = np.cumsum(sizes) - sizes
     ordered = boxes[order]
     return np.concatenate(
         (np.minimum.reduceat(ordered[:, :2], starts), np.maximum.reduceat(ordered[:, 2:], starts)),
