@@ -31,6 +31,7 @@ from model.splitting import (
     rows_in_doubt,
     typical_width,
 )
+from model.stroke_width import inside_width, stroke_width
 
 # A character at least this wide for its height (the pen's path) may be two
 # digits touching: a 1 beside another digit is often no wider than 0.6 of
@@ -78,7 +79,8 @@ def image_layout(located: LocatedInk) -> Layout | None:
     if np.count_nonzero(ink) < MIN_INK_PIXELS:
         return None
     mask = ink > 0
-    pen = _pen_width(mask)
+    pen = stroke_width(mask)
+    inside_pen = inside_width(ink)
     components = connected_components(mask)
     groups = group_pieces(components.boxes, _ComponentPoints(components), pen)
     boxes = group_boxes(components.boxes, groups)
@@ -109,7 +111,9 @@ def image_layout(located: LocatedInk) -> Layout | None:
             if not (start in edges and end in edges) and _narrower(part, MIN_PART_PENS * pen):
                 continue
             own = np.where(part, ink[window], 0).astype(np.uint8)
-            candidates.append(_candidate(index, start, end, own, (x0, y0), located, pen))
+            candidates.append(
+                _candidate(index, start, end, own, (x0, y0), located, pen, inside_pen)
+            )
     return Layout([costs for costs, _ in plans], candidates, tallest, typical)
 
 
@@ -127,14 +131,6 @@ class _ComponentPoints:
         x0, y0, x1, y1 = self.components.boxes[index].tolist()
         rows, cols = np.nonzero(self.components.labels[y0:y1, x0:x1] == index)
         return np.column_stack([cols + x0, rows + y0])
-
-
-def _pen_width(mask: np.ndarray) -> float:
-    """The ink's typical stroke width: for a stroke w wide and much longer,
-    twice its area over its outline's length is w."""
-    outline = np.count_nonzero(np.diff(mask, axis=0)) + np.count_nonzero(np.diff(mask, axis=1))
-    outline += 2 * (np.count_nonzero(mask[[0, -1]]) + np.count_nonzero(mask[:, [0, -1]]))
-    return 2.0 * np.count_nonzero(mask) / max(outline, 1)
 
 
 def _group_image(components: Components, groups: list[np.ndarray]) -> np.ndarray:
@@ -202,8 +198,12 @@ def _part_image(pixel_group, members, cuts, left: int, top: int) -> np.ndarray:
     return parts
 
 
-def _candidate(row, start, end, own, corner, located: LocatedInk, pen: float) -> Candidate:
-    """A candidate from its ink in a window whose top-left is `corner`."""
+def _candidate(
+    row, start, end, own, corner, located: LocatedInk, pen: float, inside_pen: float
+) -> Candidate:
+    """A candidate from its ink in a window whose top-left is `corner`; `pen`
+    is the image's stroke width and `inside_pen` that of its solid ink
+    (model/stroke_width.py)."""
     rows = np.flatnonzero(own.any(axis=1))
     cols = np.flatnonzero(own.any(axis=0))
     y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
@@ -211,5 +211,5 @@ def _candidate(row, start, end, own, corner, located: LocatedInk, pen: float) ->
     left, top = located.left + (corner[0] + x0) * scale, located.top + (corner[1] + y0) * scale
     box = (float(left), float(top), float(left + (x1 - x0) * scale), float(top + (y1 - y0) * scale))
     width, height = max(x1 - x0 - pen, 0.0), max(y1 - y0 - pen, 0.0)
-    render = functools.partial(normalize_ink, own[y0:y1, x0:x1])
+    render = functools.partial(normalize_ink, own[y0:y1, x0:x1], inside_pen)
     return Candidate(row, start, end, render, box, width, height)

@@ -19,20 +19,23 @@ from model.centring import centre_of_mass, fit_to_frame
 from model.contract import BOX_SIZE, IMAGE_SIZE
 from model.images import LocatedInk
 from model.rasterize import CENTRE, INK_SPAN
+from model.stroke_width import thickened
 
 # How far from the centre an already normalised image's centre of mass may be:
 # MNIST shifts by whole pixels, so its own images are within half a pixel.
 NORMALIZED_CENTRE_TOLERANCE = 1.0
 
 
-def normalize_ink(ink: np.ndarray) -> np.ndarray:
+def normalize_ink(ink: np.ndarray, pen: float | None = None) -> np.ndarray:
     """Normalise a non-empty uint8 ink map (ink high, 255 the strongest) to the
-    model's 28x28 float32 input in [0, 1]."""
+    model's 28x28 float32 input in [0, 1], its strokes no thinner than the
+    stroke path's pen (model/stroke_width.py; `pen` as `thickened` takes it)."""
     if ink.dtype != np.uint8:
         raise TypeError(f"an ink map is uint8, 0..255; got {ink.dtype}")
-    rows = np.flatnonzero(ink.any(axis=1))
-    cols = np.flatnonzero(ink.any(axis=0))
-    inked = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    inked = _cropped(ink)
+    grown = thickened(inked, pen)
+    if grown is not None:
+        inked = _cropped(grown)
     crop = Image.fromarray(np.ascontiguousarray(inked))
     scale = INK_SPAN / max(crop.size)
     boxed = _resize(crop, scale)
@@ -71,6 +74,13 @@ def as_normalized(located: LocatedInk, image_size: tuple[int, int]) -> np.ndarra
     if max(abs(com_y - CENTRE), abs(com_x - CENTRE)) > NORMALIZED_CENTRE_TOLERANCE:
         return None
     return field.astype(np.float32) / np.float32(255)
+
+
+def _cropped(ink: np.ndarray) -> np.ndarray:
+    """The ink map cut to the box of its ink."""
+    rows = np.flatnonzero(ink.any(axis=1))
+    cols = np.flatnonzero(ink.any(axis=0))
+    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
 def _resize(crop: Image.Image, scale: float) -> np.ndarray:
