@@ -45,8 +45,9 @@ def stroke_width(mask: np.ndarray) -> float:
 
 
 def thickened(ink: np.ndarray, pen: float | None = None) -> np.ndarray | None:
-    """The cropped uint8 ink map of one character with strokes grown to
-    PEN_WIDTH output pixels once fitted into INK_SPAN, at a working resolution;
+    """The uint8 ink map of one character (cropped to its ink) with strokes
+    grown to PEN_WIDTH output pixels once fitted into INK_SPAN, at a working
+    resolution, with a margin of empty pixels round what grew;
     None when its strokes are not SURELY_THIN, none is INSIDE strong, or
     the character is under WORK_SCALE times the output's size.
     `pen` is `inside_width` of the ink, or of the image it was cut from (the

@@ -34,13 +34,11 @@ PAD_MARGIN = 40
 @dataclass(frozen=True)
 class WrittenNumber:
     """The digits written (a string such as "2026"), their strokes on the pad and
-    each digit's bounding box [x0, y0, x1, y1] in pad pixels; the writer's id,
-    None for digits without one (the committed 8-point sample)."""
+    each digit's bounding box [x0, y0, x1, y1] in pad pixels."""
 
     text: str
     strokes: list[np.ndarray]
     boxes: list[tuple[float, float, float, float]]
-    writer: int | None
 
 
 def numbers_of_writers(records: list[dict], writers, seed: int = 0) -> list[WrittenNumber]:
@@ -90,5 +88,4 @@ def _on_pad(digits, placed, boxes) -> WrittenNumber:
     strokes = [stroke * scale + offset for digit in placed for stroke in digit]
     pad_boxes = [tuple((box * scale + np.tile(offset, 2)).tolist()) for box in boxes]
     text = "".join(str(digit["label"]) for digit in digits)
-    writer = digits[0].get("writer")
-    return WrittenNumber(text, strokes, pad_boxes, None if writer is None else int(writer))
+    return WrittenNumber(text, strokes, pad_boxes)
