@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageDraw
 
-import api
 from components import callbacks, ids
 from model import json_text, preprocess
 from model.images import MAX_JPEG_SCANS
@@ -26,6 +25,7 @@ from testkit import payloads
 from testkit.fixtures import canvas_fixture, pen_digits_sample
 from testkit.payloads import canvas_data as canvas
 from testkit.payloads import data_url, image_bytes
+from web import api
 
 
 def png_declaring(width: int, height: int, rows: int | None = None) -> bytes:

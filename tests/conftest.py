@@ -20,7 +20,7 @@ def classifier():
 
 @pytest.fixture
 def app(classifier):
-    from dashboard import create_app
+    from web import create_app
 
     return create_app({"classifier": classifier})
 

@@ -9,11 +9,11 @@ import math
 import pytest
 from PIL import Image, ImageDraw
 
-import api
 from model import number, pipeline
 from model.errors import InvalidInput
 from testkit.fixtures import canvas_fixture
 from testkit.payloads import canvas_data, path_object, png_data_url
+from web import api
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

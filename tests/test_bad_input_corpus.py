@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-import api
 from model import preprocess
 from testkit.hostile_corpus import (
     CASES,
@@ -24,6 +23,7 @@ from testkit.hostile_corpus import (
     zigzag,
 )
 from testkit.payloads import data_url
+from web import api
 
 # CPU seconds one request may take in the test client, building its body
 # included: generous against a noisy machine; bench/hostile_corpus.py measures
@@ -115,7 +115,7 @@ def test_chunked_body_beyond_the_limit_is_413_not_a_json_error(client, path):
 
 
 def test_the_hot_reload_route_answers_in_debug_mode_only(client, classifier):
-    from dashboard import create_app
+    from web import create_app
 
     assert client.get("/_reload-hash").status_code == 404
     debug_app = create_app({"classifier": classifier})

@@ -217,7 +217,7 @@ def test_a_request_that_does_not_arrive_in_time_gets_408(server, data):
 
 
 def test_a_chunked_body_beyond_the_limit_is_413(server):
-    import api
+    from web import api
 
     head = (
         b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"

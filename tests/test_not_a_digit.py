@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-import api
 from components import callbacks, ids, prediction_text
-from html_answers import html_result
 from model import pipeline
 from model.number import CharacterReading, NumberReading
 from model.preprocess import Preprocessed, preprocess_strokes
 from testkit.payloads import canvas_json
+from web import api
+from web.html_answers import html_result
 
 
 class FakeClassifier:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import dashboard
+import web
 from components.probability_chart import TRANSITION_MS
 from testkit.browser import find_browser, settle, start_chromium
 from testkit.servers import LiveServer
@@ -51,7 +51,7 @@ def browser():
 @pytest.fixture(scope="module")
 def live_dashboard(classifier):
     """The dashboard with the shipped model, served on a loopback port for one module."""
-    with LiveServer(dashboard.create_app({"classifier": classifier})) as server:
+    with LiveServer(web.create_app({"classifier": classifier})) as server:
         yield server
 
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-import dashboard
+import web
 from components import ids
 from testkit.browser import (
     clear,
@@ -63,7 +63,7 @@ def held(classifier):
 
 @pytest.fixture(scope="module")
 def page(browser, held):
-    with LiveServer(dashboard.create_app({"classifier": held})) as server:
+    with LiveServer(web.create_app({"classifier": held})) as server:
         open_page(browser, server.url)
         yield browser
         held.release.set()

@@ -28,10 +28,10 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
-from html_answers import html_page, html_result
 from model import evidence, number, preprocess
 from model.errors import InputTooLarge, InvalidInput
 from model.json_text import load_json
+from web.html_answers import html_page, html_result
 
 logger = logging.getLogger(__name__)
 

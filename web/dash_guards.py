@@ -12,7 +12,7 @@ from dash._utils import split_callback_id
 from dash.fingerprint import check_fingerprint
 from werkzeug.exceptions import NotFound
 
-from api import (
+from web.api import (
     DASH_CALLBACK_PATH,
     DASH_RELOAD_PATH,
     DASH_SUITES_PREFIX,
