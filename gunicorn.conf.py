@@ -27,7 +27,7 @@ Errors are JSON, as the app's are: a request gunicorn itself refuses (a
 malformed request line, headers over its limits) and a request still running
 when its worker is killed for a timeout (503) get {"error": ...}, never
 gunicorn's HTML page. The work one request may cost is bounded in the app
-(model/rasterize.py, model/images.py), far below the timeout.
+(model/character/rasterize.py, model/inputs/images.py), far below the timeout.
 """
 
 import ctypes

@@ -62,7 +62,7 @@ def summary(name: str, seconds: list[float]) -> str:
 
 def in_process(items: list[tuple[str, str]], count: int) -> list[float]:
     from components.callbacks import view_for_drawing
-    from model.inference import load_classifier
+    from model.core.inference import load_classifier
 
     classifier = load_classifier()
     times = []

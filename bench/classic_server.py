@@ -20,9 +20,9 @@ import flask
 import keras
 import numpy as np
 
-from model.contract import to_model_batch
-from model.errors import InvalidInput
-from model.preprocess import preprocess_canvas, preprocess_image
+from model.character.preprocess import preprocess_canvas, preprocess_image
+from model.core.contract import to_model_batch
+from model.core.errors import InvalidInput
 from model.training.network import build_model
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model" / "shipped"

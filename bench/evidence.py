@@ -4,7 +4,7 @@ On held-out writers' digits (pen-digits-trajectories.json, the writers the
 model's card names as never trained on, drawn
 through the serving preprocessing), prints for each method the share of digits
 on which deleting the fifth of the ink with the most evidence for the answer
-lowers its log-odds more than deleting a random fifth (model/evidence_check.py;
+lowers its log-odds more than deleting a random fifth (testkit/evidence_check.py;
 the issue asks for at least 90%), and for the occlusion methods the server time
 of all ten maps for one drawing (median, p99) and the model calls it took,
 beside the time of one model call measured in the same loop. Wall time counts
@@ -20,9 +20,9 @@ import argparse
 import time
 
 from model import evidence
-from model.evidence_check import deletion_check, held_out_digits, held_out_writers
-from model.inference import load_classifier
+from model.core.inference import load_classifier
 from model.training import data
+from testkit.evidence_check import deletion_check, held_out_digits, held_out_writers
 from testkit.stats import median, percentile
 
 

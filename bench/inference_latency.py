@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from model.inference import load_classifier
+from model.core.inference import load_classifier
 from model.training import data
 from model.training.export import WEIGHTS_PATH
 from model.training.network import build_model

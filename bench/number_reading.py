@@ -6,7 +6,7 @@ held-out writers, testkit.numbers.HELD_OUT_WRITERS) in
 pen-digits-trajectories.json used once, in numbers of 2 to 5 digits of one
 writer (testkit/numbers.py: as written, gaps from touching to wide, a
 wandering baseline), drawn on the dashboard's 400 px pad. Read through the
-canvas (fabric.js json_data, model.number.read_canvas_number) and through an
+canvas (fabric.js json_data, model.numbers.number.read_canvas_number) and through an
 image (the pad exported as a PNG data URL with its 12 px pen,
 read_image_number). Beside each rate, the rate with the true characters
 given: every digit's strokes alone through today's single-digit path (what
@@ -44,9 +44,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 from bench.preprocess_latency import measure_interleaved, summarise
-from model import pipeline
-from model.inference import load_classifier
-from model.number import read_canvas_number, read_image_number
+from model.core import prediction as pipeline
+from model.core.inference import load_classifier
+from model.numbers.number import read_canvas_number, read_image_number
 from model.training import data
 from testkit.fixtures import canvas_fixture, canvas_fixture_names, pen_digits_sample
 from testkit.numbers import HELD_OUT_WRITERS, numbers_of_writers

@@ -25,8 +25,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
-from model.canvas import parse_canvas
-from model.preprocess import preprocess_canvas, preprocess_image
+from model.character.preprocess import preprocess_canvas, preprocess_image
+from model.inputs.canvas import parse_canvas
 from testkit.fixtures import canvas_fixture, canvas_fixture_names
 from testkit.payloads import draw_strokes, png_data_url
 from testkit.stats import median, percentile

@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from model.inference import load_classifier
-from model.preprocess import preprocess_canvas, preprocess_image, preprocess_strokes
+from model.character.preprocess import preprocess_canvas, preprocess_image, preprocess_strokes
+from model.core.inference import load_classifier
 from model.training import data
 from testkit.fixtures import canvas_fixture, canvas_fixture_names
 from testkit.payloads import PAD_SIZE as CANVAS_SIDE

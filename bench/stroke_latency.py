@@ -27,7 +27,7 @@ import time
 from selenium.webdriver.support.ui import WebDriverWait
 
 # The browser tests' pad driver: the same real input the tests use.
-from model.inference import load_classifier
+from model.core.inference import load_classifier
 from testkit.browser import (
     clear,
     draw_with_mouse,
@@ -75,7 +75,7 @@ function look() {
 new MutationObserver(look).observe(digit, {childList: true, characterData: true, subtree: true});
 new MutationObserver(look).observe(tiles, {childList: true, subtree: true});
 """
-# Two- and three-digit numbers whose pen digits model.number reads right
+# Two- and three-digit numbers whose pen digits model.numbers.number reads right
 # outside the browser (number_on_pad checks).
 NUMBERS = ("42", "305", "17", "86", "913", "250", "74", "639")
 

@@ -15,7 +15,7 @@ import time
 
 from PIL import Image, ImageDraw
 
-from model.preprocess import MAX_IMAGE_PIXELS
+from model.character.preprocess import MAX_IMAGE_PIXELS
 from testkit.client import raw_post, send
 from testkit.payloads import data_url, image_bytes
 from testkit.servers import GunicornServer

@@ -1,7 +1,7 @@
 """The Dash callbacks, and the plain functions they call.
 
 Callbacks are thin: `view_for_drawing` reads the canvas JSON as a number
-(model.number: one or more characters, left to right; model.evidence when a
+(model.numbers.number: one or more characters, left to right; model.evidence when a
 digit's evidence is asked for) and `view_for_reading` turns the reading into
 words and figures; both are tested as plain functions. A single character
 looks as a single digit always did; several show the whole number, a button per
@@ -32,9 +32,10 @@ from components.prediction_text import (
     headline_for_number,
 )
 from components.probability_chart import CHART_TITLE, probability_figure
-from model import evidence, number
-from model.contract import NUM_CLASSES
-from model.errors import InvalidInput
+from model import evidence
+from model.core.contract import NUM_CLASSES
+from model.core.errors import InvalidInput
+from model.numbers import number
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def error_view(message: str, evidence_digit: int | None = None) -> View:
 
 
 def view_for_prediction(prediction, evidence_digit=None, evidence_map=None) -> View:
-    """A model.pipeline.Prediction as words, bars and the 28x28 input; with
+    """A model.core.prediction.Prediction as words, bars and the 28x28 input; with
     `evidence_map` (28x28, for `evidence_digit`), the evidence over the input."""
     if prediction.empty:
         return empty_view(evidence_digit)
@@ -103,7 +104,7 @@ def view_for_prediction(prediction, evidence_digit=None, evidence_map=None) -> V
 def view_for_reading(
     reading, selected: int | None = None, evidence_digit=None, evidence_map=None
 ) -> View:
-    """A model.number.NumberReading as words, bars and a 28x28 input: one
+    """A model.numbers.number.NumberReading as words, bars and a 28x28 input: one
     character exactly as a single digit; several as the number, a button per
     character and the bars and input of character `selected` (when it is one of
     them; else `default_character`). With `evidence_map` (28x28, for
@@ -155,7 +156,7 @@ def chosen_digit(value) -> int | None:
 
 def chosen_character(value) -> int | None:
     """The character index the browser sent, if it is one (anything else: none);
-    model.number reads at most a bounded number of characters, so any larger
+    model.numbers.number reads at most a bounded number of characters, so any larger
     index only falls back to the default."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value

@@ -17,7 +17,7 @@ from dash import html
 from PIL import Image
 
 from components import ids
-from model.contract import IMAGE_SIZE
+from model.core.contract import IMAGE_SIZE
 
 NOT_A_DIGIT_MARK = "?"
 GROUP_LABEL = "Characters read, left to right"
@@ -48,7 +48,7 @@ def tile_label(index: int, character) -> str:
 
 
 def character_tile(index: int, character, selected: bool) -> html.Button:
-    """The button for one model.number.CharacterReading; `selected`: its bars are shown."""
+    """The button for one model.numbers.number.CharacterReading; `selected`: its bars are shown."""
     tone = (
         "not-a-digit"
         if character.digit is None

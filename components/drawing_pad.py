@@ -6,7 +6,7 @@ assets/drawing_pad.js, which also turns touch into mouse input and sends the
 drawing at the end of every stroke (dash-canvas only sends it on its own Save).
 
 There is no brush-width control: the network always sees the same fixed pen
-(model/rasterize.py), whatever the ink looks like on screen, so a width slider
+(model/character/rasterize.py), whatever the ink looks like on screen, so a width slider
 changed nothing but the look of the ink.
 """
 

@@ -13,7 +13,7 @@ import numpy as np
 from dash import dcc, html
 
 from components import ids
-from model.contract import IMAGE_SIZE
+from model.core.contract import IMAGE_SIZE
 
 # Three decimals keep the JSON small (28x28 values) with no visible difference.
 DECIMALS = 3

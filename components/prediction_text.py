@@ -1,7 +1,7 @@
 """The prediction's words: the big digit (or number) and the line under it, and
 their compact copy above the pad on a phone.
 
-Pure functions of a model.pipeline.Prediction, a model.number.NumberReading of
+Pure functions of a model.core.prediction.Prediction, a model.numbers.number.NumberReading of
 several characters, or an error message, so the exact wording is tested
 without Dash or a browser. The panel is the page's one
 live region: a screen reader announces each new answer, digit and detail
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from dash import html
 
 from components import ids
-from model.pipeline import UNSURE_BELOW
+from model.core.prediction import UNSURE_BELOW
 
 EMPTY_PROMPT = "Draw a digit"
 NOT_A_DIGIT = "That doesn't look like a digit"
@@ -59,7 +59,7 @@ def headline_for(prediction) -> Headline:
 
 
 def headline_for_number(characters) -> Headline:
-    """The words for several model.number.CharacterReading, left to right: the
+    """The words for several model.numbers.number.CharacterReading, left to right: the
     number, and how sure the model is of all of it (the product of the
     characters' confidences); a character that is no digit shows as "?" and is
     named, since the number cannot be read."""

@@ -22,7 +22,7 @@ gets one set of maps per character.
 
 import numpy as np
 
-from model.contract import IMAGE_SIZE, NUM_CLASSES
+from model.core.contract import IMAGE_SIZE, NUM_CLASSES
 
 PATCH = 4
 # In pixels of full ink (1.0): a patch holding less is not run.
@@ -79,7 +79,7 @@ def evidence_maps(classifier, image: np.ndarray, patch: int = PATCH) -> np.ndarr
 
 
 def explain(classifier, prediction) -> dict:
-    """The API's explanation of one model.pipeline.Prediction: the 28x28 input the
+    """The API's explanation of one model.core.prediction.Prediction: the 28x28 input the
     network saw and the ten evidence maps (both None for an empty drawing)."""
     if prediction.empty or prediction.image is None:
         return {"input": None, "evidence": None}

@@ -20,7 +20,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from components import ids
 from components.drawing_pad import CANVAS_SIZE
-from model import number, pipeline
+from model.core import prediction as pipeline
+from model.numbers import number
 from testkit.fixtures import pen_digits_sample
 from testkit.payloads import canvas_json, densify_by_step, place_on_pad
 
@@ -115,7 +116,7 @@ def number_on_pad(
     """The digits of `text` (pick_pen_digits's), side by side with a clear gap,
     each in a square of about a third of the pad (smaller for long numbers):
     strokes on the pad, densified like a pointer's. Checked outside the browser:
-    model.number reads them as `text`."""
+    model.numbers.number reads them as `text`."""
     records = pick_pen_digits(classifier, sorted({int(c) for c in text}))
     count = len(text)
     cell = min(size / 3, (size - 2 * margin - (count - 1) * gap) / count)

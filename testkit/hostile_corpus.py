@@ -19,8 +19,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from components import callbacks, ids
-from model import json_text, preprocess
-from model.images import MAX_JPEG_SCANS
+from model.character import preprocess
+from model.core import json_text
+from model.inputs.images import MAX_JPEG_SCANS
 from testkit import payloads
 from testkit.fixtures import canvas_fixture, pen_digits_sample
 from testkit.payloads import canvas_data as canvas
@@ -629,7 +630,7 @@ def number_image(count: int) -> bytes:
     return image_bytes(payloads.draw_strokes(pen_number(count), size=720, width=4))
 
 
-# Numbers (issue 17): at most model.number.MAX_CHARACTERS characters are read;
+# Numbers (issue 17): at most model.numbers.number.MAX_CHARACTERS characters are read;
 # more is refused before any is classified, however many pieces the ink has.
 # The page answers a 200 for each, saying what it read or the error.
 NUMBER_CANVAS_CASES = [

@@ -1,5 +1,5 @@
 """Numbers written by one person: pen-written digits of one writer placed side
-by side, for the tests and the benchmark of number reading (model/number.py).
+by side, for the tests and the benchmark of number reading (model/numbers/number.py).
 
 Each number is 2 to 5 digits of the same writer, as written (every pen sample,
 every stroke, from pen-digits-trajectories.json), in the writer's own sizes,
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.evidence_check import held_out_writers
-from model.inference import DEFAULT_CARD_PATH
+from model.core.inference import DEFAULT_CARD_PATH
 from model.training.data import WRITER_IDS
+from testkit.evidence_check import held_out_writers
 from testkit.payloads import PAD_SIZE
 
 # The writers the shipped model never saw (its card says which): the figures

@@ -4,7 +4,7 @@ written side by side on the pad as a pointer draws them."""
 
 import numpy as np
 
-from model.pipeline import Prediction, predict_canvas
+from model.core.prediction import Prediction, predict_canvas
 from testkit.fixtures import pen_digits_sample
 from testkit.payloads import PAD_SIZE, canvas_json, densify_by_step, place_on_pad
 

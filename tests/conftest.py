@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model.inference import load_classifier
+from model.core.inference import load_classifier
 from model.training import data
 from testkit.fixtures import mnist_sample
 from testkit.sure_digits import sure_digits as sure_pen_digits

@@ -9,8 +9,9 @@ import math
 import pytest
 from PIL import Image, ImageDraw
 
-from model import number, pipeline
-from model.errors import InvalidInput
+from model.core import prediction as pipeline
+from model.core.errors import InvalidInput
+from model.numbers import number
 from testkit.fixtures import canvas_fixture
 from testkit.payloads import canvas_data, path_object, png_data_url
 from web import api

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from model.preprocess import preprocess_canvas
+from model.character.preprocess import preprocess_canvas
 from testkit.fixtures import canvas_fixture
 from testkit.payloads import png_data_url
 

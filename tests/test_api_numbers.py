@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model import pipeline
-from model.errors import InputTooLarge
-from model.number import MAX_CHARACTERS, NumberReading, read_canvas_number
+from model.core import prediction as pipeline
+from model.core.errors import InputTooLarge
+from model.numbers.number import MAX_CHARACTERS, NumberReading, read_canvas_number
 from testkit.fixtures import canvas_fixture, canvas_fixture_names, pen_digits_sample
 from testkit.payloads import (
     PAD_SIZE,

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from model import preprocess
+from model.character import preprocess
 from testkit.hostile_corpus import (
     CASES,
     FORM,

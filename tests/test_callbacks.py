@@ -13,7 +13,7 @@ from components.input_preview import preview_figure
 from components.layout import build_layout, model_note
 from components.prediction_text import EMPTY_PROMPT, headline_for, headline_for_error
 from components.probability_chart import BAR_COLOR, probability_figure
-from model import pipeline
+from model.core import prediction as pipeline
 from testkit.fixtures import canvas_fixture, canvas_fixture_names
 
 DIGIT_FIXTURES = canvas_fixture_names(drawn_digits_only=True)

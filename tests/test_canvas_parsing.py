@@ -6,16 +6,16 @@ import json
 import numpy as np
 import pytest
 
-from model.canvas import MAX_ABS_COORDINATE, parse_canvas
-from model.contract import IMAGE_SIZE
-from model.errors import InputTooLarge, InvalidInput
-from model.preprocess import (
+from model.character.preprocess import (
     MAX_CANVAS_JSON_CHARS,
     MAX_OBJECTS,
     MAX_POINTS,
     Preprocessed,
     preprocess_canvas,
 )
+from model.core.contract import IMAGE_SIZE
+from model.core.errors import InputTooLarge, InvalidInput
+from model.inputs.canvas import MAX_ABS_COORDINATE, parse_canvas
 from testkit.fixtures import canvas_fixture, canvas_fixture_names
 
 DIGIT_FIXTURES = canvas_fixture_names(drawn_digits_only=True)

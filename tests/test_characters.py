@@ -6,11 +6,11 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from model.canvas import parse_canvas
-from model.components import connected_components
-from model.cut_paths import cut_paths
-from model.errors import InputTooLarge
-from model.grouping import MAX_CHARACTERS, group_pieces
+from model.core.errors import InputTooLarge
+from model.inputs.canvas import parse_canvas
+from model.numbers.connected import connected_components
+from model.numbers.cut_paths import cut_paths
+from model.numbers.grouping import MAX_CHARACTERS, group_pieces
 from testkit.fixtures import canvas_fixture, pen_digits_sample
 from testkit.payloads import place_on_pad
 

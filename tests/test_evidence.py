@@ -1,18 +1,19 @@
 """Evidence maps (model/evidence.py): their shape and range, where they put the
 evidence when the answer's cause is known, and whether they are faithful to the
-shipped network on held-out writers' digits (model/evidence_check.py)."""
+shipped network on held-out writers' digits (testkit/evidence_check.py)."""
 
 import numpy as np
 import pytest
 
-from model import evidence, pipeline
-from model.evidence_check import (
+from model import evidence
+from model.character.preprocess import preprocess_canvas
+from model.core import prediction as pipeline
+from testkit.evidence_check import (
     REQUIRED_PASS_RATE,
     deletion_check,
     held_out_digits,
     held_out_writers,
 )
-from model.preprocess import preprocess_canvas
 from testkit.fixtures import canvas_fixture
 
 # Every fifth held-out digit: about 300 digits, a few seconds.

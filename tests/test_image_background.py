@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model.preprocess import preprocess_image
+from model.character.preprocess import preprocess_image
 from testkit.payloads import image_bytes
 
 MARGIN = 4

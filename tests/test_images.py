@@ -13,16 +13,16 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, PngImagePlugin
 
-from model.contract import BOX_SIZE, IMAGE_SIZE
-from model.errors import InputTooLarge, InvalidInput
-from model.images import ink_map, open_image
-from model.preprocess import (
+from model.character.preprocess import (
     MAX_DATA_URL_CHARS,
     MAX_IMAGE_PIXELS,
     Preprocessed,
     preprocess_image,
 )
-from model.rasterize import CENTRE
+from model.character.rasterize import CENTRE
+from model.core.contract import BOX_SIZE, IMAGE_SIZE
+from model.core.errors import InputTooLarge, InvalidInput
+from model.inputs.images import ink_map, open_image
 from testkit.payloads import data_url
 from testkit.payloads import image_bytes as encode
 
@@ -193,8 +193,8 @@ def test_a_decompression_bomb_is_refused_before_its_pixels_are_allocated():
     # declares must never be allocated.
     script = (
         "import resource, sys\n"
-        "from model.errors import InvalidInput\n"
-        "from model.preprocess import preprocess_image\n"
+        "from model.core.errors import InvalidInput\n"
+        "from model.character.preprocess import preprocess_image\n"
         "bomb = bytes.fromhex(sys.argv[1])\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "try:\n"

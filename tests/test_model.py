@@ -7,15 +7,15 @@ import threading
 import numpy as np
 import pytest
 
-from model.contract import INPUT_SHAPE, NUM_OUTPUTS
-from model.hashing import sha256_of
-from model.inference import (
+from model.character.preprocess import preprocess_strokes
+from model.core.contract import INPUT_SHAPE, NUM_OUTPUTS
+from model.core.hashing import sha256_of
+from model.core.inference import (
     DEFAULT_CARD_PATH,
     DEFAULT_MODEL_PATH,
     DigitClassifier,
     ModelCardMismatch,
 )
-from model.preprocess import preprocess_strokes
 from model.training import data
 from model.training.config import TrainingConfig
 

@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model.contract import BOX_SIZE
-from model.images import MIN_CONTRAST
-from model.inference import load_classifier
-from model.number import read_image_number
-from model.pipeline import predict_image
-from model.preprocess import preprocess_image
+from model.character.preprocess import preprocess_image
+from model.core.contract import BOX_SIZE
+from model.core.inference import load_classifier
+from model.core.prediction import predict_image
+from model.inputs.images import MIN_CONTRAST
+from model.numbers.number import read_image_number
 from testkit.fixtures import mnist_sample
 from testkit.payloads import image_bytes
 

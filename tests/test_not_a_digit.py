@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from components import callbacks, ids, prediction_text
-from model import pipeline
-from model.number import CharacterReading, NumberReading
-from model.preprocess import Preprocessed, preprocess_strokes
+from model.character.preprocess import Preprocessed, preprocess_strokes
+from model.core import prediction as pipeline
+from model.numbers.number import CharacterReading, NumberReading
 from testkit.payloads import canvas_json
 from web import api
 from web.html_answers import html_result

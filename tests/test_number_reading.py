@@ -8,10 +8,15 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from model import pipeline
-from model.components import connected_components
-from model.errors import InputTooLarge, InvalidInput
-from model.number import CharacterReading, NumberReading, read_canvas_number, read_image_number
+from model.core import prediction as pipeline
+from model.core.errors import InputTooLarge, InvalidInput
+from model.numbers.connected import connected_components
+from model.numbers.number import (
+    CharacterReading,
+    NumberReading,
+    read_canvas_number,
+    read_image_number,
+)
 from testkit.fixtures import canvas_fixture, canvas_fixture_names, pen_digits_sample
 from testkit.numbers import HELD_OUT_WRITERS, numbers_of_writers
 from testkit.payloads import (
@@ -34,7 +39,7 @@ IMAGE_EXACT_FLOOR = 0.88
 # Of 100 pairs of touching digits in an image, 78 were read apart when it was built.
 TOUCHING_PAIRS_FLOOR = 75
 # Pen-written digits (real strokes) read as one character: 99.5% when it was
-# built, 99.95% since near neighbours are tried as one (model/characters.py).
+# built, 99.95% since near neighbours are tried as one (model/numbers/characters.py).
 ONE_CHARACTER_FLOOR = 0.999
 
 

@@ -25,8 +25,9 @@ from components.input_preview import (
 from components.layout import build_layout
 from components.prediction_text import Headline, digit_class, headline_for_number
 from components.probability_chart import BAR_COLOR, probability_figure
-from model import number, pipeline
-from model.inference import DEFAULT_CARD_PATH
+from model.core import prediction as pipeline
+from model.core.inference import DEFAULT_CARD_PATH
+from model.numbers import number
 from testkit.browser import number_on_pad
 from testkit.fixtures import canvas_fixture
 from testkit.payloads import canvas_json

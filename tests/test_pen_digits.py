@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from model.contract import BOX_SIZE
-from model.normalize import normalize_ink
-from model.preprocess import preprocess_strokes
-from model.rasterize import CENTRE
+from model.character.normalize import normalize_ink
+from model.character.preprocess import preprocess_strokes
+from model.character.rasterize import CENTRE
+from model.core.contract import BOX_SIZE
 
 PEN_SAMPLE = 300
 PEN_MIN_ACCURACY = 0.95

@@ -11,10 +11,15 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image
 
-from model.contract import BOX_SIZE, IMAGE_SIZE
-from model.errors import InvalidInput
-from model.preprocess import Preprocessed, preprocess_canvas, preprocess_image, preprocess_strokes
-from model.rasterize import CENTRE
+from model.character.preprocess import (
+    Preprocessed,
+    preprocess_canvas,
+    preprocess_image,
+    preprocess_strokes,
+)
+from model.character.rasterize import CENTRE
+from model.core.contract import BOX_SIZE, IMAGE_SIZE
+from model.core.errors import InvalidInput
 
 # Modest runs: the whole file stays well under a minute on a busy machine.
 PROPERTY = settings(

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from model.canvas import parse_canvas
-from model.preprocess import preprocess_canvas, preprocess_strokes
+from model.character.preprocess import preprocess_canvas, preprocess_strokes
+from model.inputs.canvas import parse_canvas
 from testkit.fixtures import canvas_fixture, canvas_fixture_names
 from testkit.payloads import (
     PAD_BRUSH_WIDTH,

@@ -6,14 +6,14 @@ import math
 import numpy as np
 import pytest
 
-from model.canvas import parse_canvas
-from model.characters import stroke_layout
-from model.contract import NUM_CLASSES
-from model.image_characters import image_layout
-from model.images import locate_ink
-from model.inference import load_classifier
-from model.preprocess import min_extent, read_image
-from model.splitting import _best_reading, choose, least_shape_cost, shape_cost
+from model.character.preprocess import min_extent, read_image
+from model.core.contract import NUM_CLASSES
+from model.core.inference import load_classifier
+from model.inputs.canvas import parse_canvas
+from model.inputs.images import locate_ink
+from model.numbers.characters import stroke_layout
+from model.numbers.image_characters import image_layout
+from model.numbers.splitting import _best_reading, choose, least_shape_cost, shape_cost
 from testkit.fixtures import pen_digits_sample
 from testkit.numbers import write_number
 from testkit.payloads import PAD_SIZE, canvas_json, pad_png_data_url

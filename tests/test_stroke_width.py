@@ -1,4 +1,5 @@
-"""An image's strokes reach the model as wide as the drawing pad's (model/stroke_width.py):
+"""An image's strokes reach the model as wide as the drawing pad's
+(model/character/stroke_width.py):
 whatever pen drew the image, a digit in it is read as the same strokes drawn on the pad.
 
 The digits are the 300 committed pen digits (tests/fixtures/pen_digits_sample.json)
@@ -8,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from model.preprocess import preprocess_image, preprocess_strokes, read_ink
-from model.stroke_width import stroke_width, thickened
+from model.character.preprocess import preprocess_image, preprocess_strokes, read_ink
+from model.character.stroke_width import stroke_width, thickened
 from testkit.fixtures import pen_digits_sample
 from testkit.payloads import PAD_SIZE, draw_strokes, place_on_pad, png_data_url
 

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from model.contract import NUM_OUTPUTS
-from model.inference import DigitClassifier
+from model.core.contract import NUM_OUTPUTS
+from model.core.inference import DigitClassifier
 from model.training.config import TrainingConfig
 
 pytestmark = pytest.mark.slow

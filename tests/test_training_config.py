@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from model.inference import DEFAULT_CARD_PATH
+from model.core.inference import DEFAULT_CARD_PATH
 from model.training import data
 from model.training.config import AugmentationConfig, TrainingConfig
 

@@ -10,7 +10,7 @@ import dash
 
 from components.callbacks import register_callbacks
 from components.layout import APP_NAME, INDEX_STRING, build_layout
-from model.inference import load_classifier
+from model.core.inference import load_classifier
 from web.api import register_api
 from web.compression import register_compression
 from web.dash_guards import register_dash_guards

@@ -3,7 +3,7 @@
 Owns the routes outside Dash (POST /predict, the classic exercise's form post;
 POST /api/predict, the JSON API; GET /healthz), the request body limit, the
 mapping of every client mistake to a 4xx JSON {"error": ...} answer, and the
-security headers on every response. The reading itself is model.number's: a
+security headers on every response. The reading itself is model.numbers.number's: a
 drawing is read as a number, left to right, and a drawing of one character
 answers exactly what it answered when the API read single digits. The form
 route's HTML pages are html_answers.py's; dash_guards.py puts Dash's own routes
@@ -28,9 +28,11 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
-from model import evidence, number, preprocess
-from model.errors import InputTooLarge, InvalidInput
-from model.json_text import load_json
+from model import evidence
+from model.character import preprocess
+from model.core.errors import InputTooLarge, InvalidInput
+from model.core.json_text import load_json
+from model.numbers import number
 from web.html_answers import html_page, html_result
 
 logger = logging.getLogger(__name__)
@@ -57,7 +59,7 @@ SIZE_KEYS = ("width", "height")
 # `"explain": true` adds "input" (the 28x28 the network saw) and "evidence" (ten
 # 28x28 maps in [-1, 1], one per digit: model/evidence.py) to every "digits"
 # entry, and at the top level those of the one character, if there is exactly
-# one (null otherwise). At most model.number.MAX_CHARACTERS characters, each at
+# one (null otherwise). At most model.numbers.number.MAX_CHARACTERS characters, each at
 # most 50 model calls, bound what one request costs.
 EXPLAIN_KEY = "explain"
 EXPLAIN_KEYS = ("input", "evidence")
@@ -267,7 +269,7 @@ def _json_body() -> dict[str, Any]:
 
 
 def parse_json_body(keep: bool = False) -> Any:
-    """The request body parsed as strict JSON (model/json_text.py); raises
+    """The request body parsed as strict JSON (model/core/json_text.py); raises
     InvalidInput. With `keep`, the body stays readable for a later reader."""
     raw = flask.request.get_data(cache=keep)
     _refuse_cut_off_body()

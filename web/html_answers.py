@@ -7,7 +7,7 @@ import html
 
 import flask
 
-from model.number import NumberReading
+from model.numbers.number import NumberReading
 
 
 def html_result(reading: NumberReading) -> flask.Response:

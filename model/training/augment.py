@@ -13,7 +13,7 @@ import math
 
 import tensorflow as tf
 
-from model.contract import IMAGE_SIZE
+from model.core.contract import IMAGE_SIZE
 from model.training.config import AugmentationConfig
 
 

@@ -11,7 +11,7 @@ logits are recovered, up to a constant that the softmax ignores, as log p.
 
 import numpy as np
 
-from model.contract import NOT_A_DIGIT
+from model.core.contract import NOT_A_DIGIT
 
 TEMPERATURES = np.exp(np.linspace(np.log(0.4), np.log(4.0), 241))
 THRESHOLDS = np.round(np.arange(0.5, 0.996, 0.01), 2)
@@ -53,7 +53,7 @@ def answers(probabilities: np.ndarray, threshold: float) -> tuple[np.ndarray, np
     """What serving answers for each row: (answer, confidence). The answer is
     NOT_A_DIGIT when its probability reaches `threshold` (confidence: that
     probability), else the likeliest digit (confidence: its probability among the
-    digits, renormalised to sum to 1 over 0-9), as model.pipeline does."""
+    digits, renormalised to sum to 1 over 0-9), as model.core.prediction does."""
     not_digit = probabilities[:, NOT_A_DIGIT] >= threshold
     digits = probabilities[:, :NOT_A_DIGIT]
     digits = digits / np.maximum(digits.sum(axis=1, keepdims=True), 1e-30)

@@ -13,8 +13,8 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
-from model import rasterize
-from model.contract import BOX_SIZE, IMAGE_SIZE, INPUT_SHAPE, NOT_A_DIGIT, NUM_OUTPUTS
+from model.character import rasterize
+from model.core.contract import BOX_SIZE, IMAGE_SIZE, INPUT_SHAPE, NOT_A_DIGIT, NUM_OUTPUTS
 from model.training import data, export, network
 from model.training.config import TrainingConfig
 

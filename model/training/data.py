@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.preprocess import preprocess_strokes
+from model.character.preprocess import preprocess_strokes
 from model.training.config import TrainingConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from model.contract import NUM_CLASSES, NUM_OUTPUTS
+from model.core.contract import NUM_CLASSES, NUM_OUTPUTS
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, columns=NUM_CLASSES) -> np.ndarray:
@@ -81,7 +81,7 @@ def exported_figures(model, classifier, mnist_test, pen_heldout, threshold) -> d
 def renormalised(images: np.ndarray, side: int | None = None) -> np.ndarray:
     """MNIST digits sent through the serving image path, as PNG files are; with
     `side`, first enlarged to side x side pixels (bicubic), as a scan would be."""
-    from model.preprocess import preprocess_image
+    from model.character.preprocess import preprocess_image
 
     out = np.zeros_like(images)
     for index, image in enumerate(images):
@@ -112,11 +112,11 @@ TARGETS = {
 
 # How each figure is made, written into the card beside the figures.
 METHODS = {
-    "answers": "as served (model.pipeline): 'not a digit' when output 10 reaches the card's "
+    "answers": "as served (model.core.prediction): 'not a digit' when output 10 reaches the card's "
     "threshold, else the likeliest digit; a 'not a digit' answer to a digit is wrong",
     "mnist_test_png_path": "each MNIST test digit saved as a PNG and read through "
     "preprocess_image, as an uploaded file is; being 28x28 and already in the model's "
-    "form, they reach the model as they are (model.normalize.as_normalized)",
+    "form, they reach the model as they are (model.character.normalize.as_normalized)",
     "mnist_test_png_enlarged": "each MNIST test digit enlarged to 112x112 (bicubic), "
     "saved as a PNG and read through preprocess_image, so it is normalised again as "
     "any other image; not a target",
@@ -144,7 +144,7 @@ METHODS = {
 def evaluate(mnist_path, pen_path, model_path=None, card_path=None) -> dict:
     """Every figure of issue 16's targets for the committed model, read by LiteRT as
     served: served answers (a "not a digit" answer to a digit is wrong)."""
-    from model.inference import load_classifier
+    from model.core.inference import load_classifier
     from model.training import calibration, check_sets, data
     from model.training.config import TrainingConfig
 
@@ -261,7 +261,7 @@ def target_figures(figures: dict) -> dict:
 
 
 def main(argv=None) -> None:
-    from model.inference import DEFAULT_CARD_PATH, DEFAULT_MODEL_PATH
+    from model.core.inference import DEFAULT_CARD_PATH, DEFAULT_MODEL_PATH
     from model.training import data
     from model.training.calibration import plot_reliability
     from model.training.export import write_card

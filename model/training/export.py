@@ -21,11 +21,11 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from model.contract import INPUT_SHAPE
-from model.hashing import sha256_of
-from model.inference import DEFAULT_CARD_PATH as CARD_PATH
-from model.inference import DEFAULT_MODEL_PATH as TFLITE_PATH
-from model.inference import SHIPPED_DIR as MODEL_DIR
+from model.core.contract import INPUT_SHAPE
+from model.core.hashing import sha256_of
+from model.core.inference import DEFAULT_CARD_PATH as CARD_PATH
+from model.core.inference import DEFAULT_MODEL_PATH as TFLITE_PATH
+from model.core.inference import SHIPPED_DIR as MODEL_DIR
 
 WEIGHTS_PATH = MODEL_DIR / "digit_cnn.weights.h5"
 QUANTIZATION = "dynamic-range: int8 weights, float32 activations, inputs and outputs"
@@ -63,7 +63,7 @@ def write_card(card: dict, path=CARD_PATH) -> Path:
 def reexport(weights_path, card_path, tflite_path, mnist_path, pen_path) -> dict:
     """The committed weights exported again, the card's file identity and its
     LiteRT figures (MNIST, held-out writers, agreement with Keras) measured anew."""
-    from model.inference import DigitClassifier
+    from model.core.inference import DigitClassifier
     from model.training import data
     from model.training.config import TrainingConfig
     from model.training.evaluate import exported_figures

@@ -10,7 +10,7 @@ About 0.3 M parameters.
 import keras
 from keras import layers
 
-from model.contract import INPUT_SHAPE, NUM_OUTPUTS
+from model.core.contract import INPUT_SHAPE, NUM_OUTPUTS
 from model.training.config import TrainingConfig
 
 

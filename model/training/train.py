@@ -23,8 +23,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from model.contract import NOT_A_DIGIT, NUM_OUTPUTS
-from model.inference import DigitClassifier
+from model.core.contract import NOT_A_DIGIT, NUM_OUTPUTS
+from model.core.inference import DigitClassifier
 from model.training import calibration, card, data, export, non_digits, styles
 from model.training.augment import augment_batch
 from model.training.config import TrainingConfig

@@ -8,7 +8,7 @@ is a chain of candidates from 0 to m. A reading scores the sum of its
 characters' log confidences, less what their shapes cost (a character far
 wider for its height than that digit ever is, far wider than the number's
 other characters, or far shorter than the tallest), less what its cuts cost
-(each input path says what: model/characters.py, model/image_characters.py).
+(each input path says what: model/numbers/characters.py, model/numbers/image_characters.py).
 The reading with the best score is found by dynamic programming over the
 boundaries. Candidates are classified only when they could be part of it
 (`choose`): a candidate's score is at most minus the least its shape can
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.contract import NUM_CLASSES
+from model.core.contract import NUM_CLASSES
 
 # More candidate images than this in one drawing and the splitting work is
 # cut back (fewer cuts tried), so a drawing's cost stays bounded.

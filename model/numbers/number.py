@@ -3,12 +3,12 @@ every character's own reading.
 
 `read_canvas_number` and `read_image_number` are what the API and the page
 call; both answer a `NumberReading`. The drawing's candidate characters
-(model/characters.py, model/image_characters.py) are classified as
-model/splitting.py needs them to pick the reading: only those that could be
-part of it. A drawing of one character answers exactly what model/pipeline.py
+(model/numbers/characters.py, model/numbers/image_characters.py) are classified as
+model/numbers/splitting.py needs them to pick the reading: only those that could be
+part of it. A drawing of one character answers exactly what model/core/prediction.py
 answers for it today, with the number and the one character's entry added.
 
-A reading has at most MAX_CHARACTERS characters. model/grouping.py refuses a
+A reading has at most MAX_CHARACTERS characters. model/numbers/grouping.py refuses a
 drawing with more before anything is classified (so a drawing of a thousand
 dots costs little); a NumberReading refuses more too, as an image's ink cut
 where digits touch can come apart into more characters than it had pieces.
@@ -20,16 +20,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.canvas import parse_canvas
-from model.characters import stroke_layout
-from model.contract import NUM_CLASSES
-from model.errors import InputTooLarge
-from model.grouping import MAX_CHARACTERS
-from model.image_characters import image_layout
-from model.images import LocatedInk
-from model.pipeline import Prediction, read_probabilities
-from model.preprocess import min_extent, read_ink
-from model.splitting import Candidate, Layout, choose
+from model.character.preprocess import min_extent, read_ink
+from model.core.contract import NUM_CLASSES
+from model.core.errors import InputTooLarge
+from model.core.prediction import Prediction, read_probabilities
+from model.inputs.canvas import parse_canvas
+from model.inputs.images import LocatedInk
+from model.numbers.characters import stroke_layout
+from model.numbers.grouping import MAX_CHARACTERS
+from model.numbers.image_characters import image_layout
+from model.numbers.splitting import Candidate, Layout, choose
 
 
 @dataclass(frozen=True)

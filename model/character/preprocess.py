@@ -4,7 +4,7 @@ Two entry points, one per input format, both pure (no Dash, no Flask):
 `preprocess_canvas` for dash-canvas strokes and `preprocess_image` for an
 image as a data URL or bytes. Both return `Preprocessed`; an empty or
 near-empty drawing is a normal outcome (`empty=True`), and bad input raises
-the `model.errors.InvalidInput` family.
+the `model.core.errors.InvalidInput` family.
 """
 
 from dataclasses import dataclass
@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from model.canvas import MAX_CANVAS_JSON_CHARS, MAX_OBJECTS, MAX_POINTS, parse_canvas
-from model.errors import InvalidInput
-from model.images import (
+from model.character.normalize import as_normalized, normalize_ink
+from model.character.rasterize import render_strokes
+from model.core.errors import InvalidInput
+from model.inputs.canvas import MAX_CANVAS_JSON_CHARS, MAX_OBJECTS, MAX_POINTS, parse_canvas
+from model.inputs.images import (
     MAX_DATA_URL_CHARS,
     MAX_IMAGE_PIXELS,
     LocatedInk,
@@ -22,8 +24,6 @@ from model.images import (
     locate_ink,
     open_image,
 )
-from model.normalize import as_normalized, normalize_ink
-from model.rasterize import render_strokes
 
 __all__ = [
     "MAX_CANVAS_JSON_CHARS",

@@ -14,13 +14,13 @@ from operator import itemgetter
 
 import numpy as np
 
-from model.errors import InputTooLarge, InvalidInput
-from model.json_text import load_json
+from model.core.errors import InputTooLarge, InvalidInput
+from model.core.json_text import load_json
 
 # Generous limits: a person drawing one digit makes a handful of strokes of a
 # few hundred points each; these are orders of magnitude above that. The
 # points bound what reading a drawing costs (20,000 take about 40 ms and 5 MB
-# to parse); model/rasterize.py bounds what drawing it costs.
+# to parse); model/character/rasterize.py bounds what drawing it costs.
 MAX_CANVAS_JSON_CHARS = 2_000_000
 MAX_OBJECTS = 500
 MAX_POINTS = 20_000

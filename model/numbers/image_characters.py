@@ -1,14 +1,14 @@
 """An image's ink as the characters of a number, left to right.
 
 The ink map's connected components are its pieces, grouped into characters by
-the same rules as a drawing's strokes (model/grouping.py), told how wide the
+the same rules as a drawing's strokes (model/numbers/grouping.py), told how wide the
 pen was (estimated from the ink). Digits that touch are one component: a
 character at least WIDE_ASPECT times as wide as it is tall is offered to the
-classifier cut where one digit may meet the next (model/cut_paths.py), and
-model/splitting.py keeps the cuts only when the parts read better than the
+classifier cut where one digit may meet the next (model/numbers/cut_paths.py), and
+model/numbers/splitting.py keeps the cuts only when the parts read better than the
 whole. A part a cut leaves narrower than MIN_PART_PENS pen widths is a
 sliver of one stroke, never tried. Each candidate is normalised on its own
-by model/normalize.py, so an image of one digit gives the very 28x28 it gives
+by model/character/normalize.py, so an image of one digit gives the very 28x28 it gives
 today.
 """
 
@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.components import Components, connected_components
-from model.cut_paths import cut_paths
-from model.grouping import group_boxes, group_pieces
-from model.images import LocatedInk
-from model.normalize import normalize_ink
-from model.preprocess import MIN_INK_PIXELS
-from model.splitting import (
+from model.character.normalize import normalize_ink
+from model.character.preprocess import MIN_INK_PIXELS
+from model.character.stroke_width import inside_width, stroke_width
+from model.inputs.images import LocatedInk
+from model.numbers.connected import Components, connected_components
+from model.numbers.cut_paths import cut_paths
+from model.numbers.grouping import group_boxes, group_pieces
+from model.numbers.splitting import (
     MAX_CANDIDATES,
     Candidate,
     Layout,
@@ -31,7 +32,6 @@ from model.splitting import (
     rows_in_doubt,
     typical_width,
 )
-from model.stroke_width import inside_width, stroke_width
 
 # A character at least this wide for its height (the pen's path) may be two
 # digits touching: a 1 beside another digit is often no wider than 0.6 of
@@ -143,7 +143,7 @@ def _group_image(components: Components, groups: list[np.ndarray]) -> np.ndarray
 
 
 def _cuts_within(ink, pixel_group, paths, pen, max_cuts: int) -> list[list[Cut]]:
-    """For every character, the cuts to try (model/cut_paths.py), if it is
+    """For every character, the cuts to try (model/numbers/cut_paths.py), if it is
     wide enough for its height to be two."""
     cuts = []
     lone = len(paths) == 1
@@ -203,7 +203,7 @@ def _candidate(
 ) -> Candidate:
     """A candidate from its ink in a window whose top-left is `corner`; `pen`
     is the image's stroke width and `inside_pen` that of its solid ink
-    (model/stroke_width.py)."""
+    (model/character/stroke_width.py)."""
     rows = np.flatnonzero(own.any(axis=1))
     cols = np.flatnonzero(own.any(axis=0))
     y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1

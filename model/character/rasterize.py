@@ -21,9 +21,9 @@ is refused with InputTooLarge. Drawings under the bound render exactly as before
 import numpy as np
 from PIL import Image, ImageDraw
 
-from model.centring import fit_to_frame
-from model.contract import BOX_SIZE, IMAGE_SIZE
-from model.errors import InputTooLarge
+from model.character.centring import fit_to_frame
+from model.core.contract import BOX_SIZE, IMAGE_SIZE
+from model.core.errors import InputTooLarge
 
 # Calibrated so rendered strokes have MNIST's median thickness (ink mass per
 # unit of skeleton length, about 2.85 px on the training set).

@@ -28,7 +28,7 @@ import numpy as np
 import pyspng
 from PIL import Image, ImageChops, UnidentifiedImageError
 
-from model.errors import InputTooLarge, InvalidInput
+from model.core.errors import InputTooLarge, InvalidInput
 
 # 2048x2048 covers a full-screen canvas on a high-density display; a decoded
 # RGBA image of that size is 16 MB, so a few at once still fit a 512 MB dyno.

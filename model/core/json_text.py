@@ -1,5 +1,5 @@
 """Strict JSON from a client, at a cost bounded by its size: the one loader for
-request bodies (api.py) and canvas strings (model/canvas.py).
+request bodies (api.py) and canvas strings (model/inputs/canvas.py).
 
 Commas, colons, brackets and braces are counted before parsing: 2 MB of "[],"
 would parse into 40 MB of lists, 9 MB into 200 MB. A drawing at the canvas
@@ -11,7 +11,7 @@ import json
 
 import orjson
 
-from model.errors import InputTooLarge, InvalidInput
+from model.core.errors import InputTooLarge, InvalidInput
 
 MAX_JSON_VALUES = 250_000
 _VALUE_MARKS = (",", ":", "[", "{")

@@ -15,11 +15,11 @@ resampling it again could only blur it.
 import numpy as np
 from PIL import Image
 
-from model.centring import centre_of_mass, fit_to_frame
-from model.contract import BOX_SIZE, IMAGE_SIZE
-from model.images import LocatedInk
-from model.rasterize import CENTRE, INK_SPAN
-from model.stroke_width import thickened
+from model.character.centring import centre_of_mass, fit_to_frame
+from model.character.rasterize import CENTRE, INK_SPAN
+from model.character.stroke_width import thickened
+from model.core.contract import BOX_SIZE, IMAGE_SIZE
+from model.inputs.images import LocatedInk
 
 # How far from the centre an already normalised image's centre of mass may be:
 # MNIST shifts by whole pixels, so its own images are within half a pixel.
@@ -29,7 +29,7 @@ NORMALIZED_CENTRE_TOLERANCE = 1.0
 def normalize_ink(ink: np.ndarray, pen: float | None = None) -> np.ndarray:
     """Normalise a non-empty uint8 ink map (ink high, 255 the strongest) to the
     model's 28x28 float32 input in [0, 1], its strokes no thinner than the
-    stroke path's pen (model/stroke_width.py; `pen` as `thickened` takes it)."""
+    stroke path's pen (model/character/stroke_width.py; `pen` as `thickened` takes it)."""
     if ink.dtype != np.uint8:
         raise TypeError(f"an ink map is uint8, 0..255; got {ink.dtype}")
     inked = _cropped(ink)

@@ -1,11 +1,11 @@
 """A drawing's strokes as the characters of a number, left to right.
 
-Strokes are grouped into characters by where they lie (model/grouping.py);
+Strokes are grouped into characters by where they lie (model/numbers/grouping.py);
 characters that come close enough to be one are left for the classifier to
-decide (model/splitting.py): those that share columns, and neighbours that
+decide (model/numbers/splitting.py): those that share columns, and neighbours that
 share none but whose ink comes within NEAR_SHARE of the tallest stroke's
 height (the stem of a 4 set right of its corner, which read "11"). Each
-candidate character is rendered on its own by model/rasterize.py, exactly as a
+candidate character is rendered on its own by model/character/rasterize.py, exactly as a
 single digit is, so a drawing of one digit gives the very image it gives today.
 """
 
@@ -13,9 +13,9 @@ import functools
 
 import numpy as np
 
-from model.grouping import NEAR_SHARE, group_boxes, group_pieces, inks_within
-from model.rasterize import render_points
-from model.splitting import (
+from model.character.rasterize import render_points
+from model.numbers.grouping import NEAR_SHARE, group_boxes, group_pieces, inks_within
+from model.numbers.splitting import (
     Candidate,
     Layout,
     Row,
@@ -34,7 +34,7 @@ GAP_CUT_COST = 0.3
 # many-stroke single digits (34 before).
 NEAR_CUT_COST = 0.0
 # Such neighbours are tried as one only when that costs at most this for its
-# shape (model/splitting.py): two whole digits side by side are far wider than
+# shape (model/numbers/splitting.py): two whole digits side by side are far wider than
 # one, and classifying them together costs time for nothing. On the tuning
 # writers, 2 read as many numbers right as no limit, with 1.07 candidates a
 # digit instead of 1.18 (1.01 when near neighbours were never tried as one).
@@ -53,7 +53,7 @@ def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None
     if float((whole[2:] - whole[:2]).max()) < min_extent:
         return None
     if len(strokes) == 1:
-        # One stroke is one character: rendered as model/pipeline.py renders
+        # One stroke is one character: rendered as model/core/prediction.py renders
         # a digit (the same image), at no more cost.
         tallest = float(whole[3] - whole[1])
         return Layout([()], [_candidate(0, 0, 1, points, counts, whole.tolist())], tallest)

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from model.contract import INPUT_SHAPE, to_model_batch
-from model.hashing import sha256_of
+from model.core.contract import INPUT_SHAPE, to_model_batch
+from model.core.hashing import sha256_of
 
-SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+SHIPPED_DIR = Path(__file__).resolve().parents[1] / "shipped"
 DEFAULT_MODEL_PATH = SHIPPED_DIR / "digit_cnn.tflite"
 DEFAULT_CARD_PATH = SHIPPED_DIR / "model_card.json"
 

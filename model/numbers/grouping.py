@@ -23,7 +23,7 @@ taller, and its ink that much nearer the next piece's: callers say how wide
 
 import numpy as np
 
-from model.errors import InputTooLarge
+from model.core.errors import InputTooLarge
 
 # The page shows one tile per character; more would not be read as a number.
 MAX_CHARACTERS = 12
@@ -37,7 +37,7 @@ SHARED_COLUMNS = 0.5
 NEAR_SHARE = 0.15
 # ...as long as they share at least this share of its height in columns: less
 # is a touch between neighbours as often as a stem at its corner, which the
-# classifier decides (model/splitting.py).
+# classifier decides (model/numbers/splitting.py).
 NEAR_COLUMNS = 0.05
 # Each piece's ink is compared at most this many points, and at most
 # MAX_INK_COMPARISONS pairs of pieces in one drawing.

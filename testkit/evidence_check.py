@@ -10,7 +10,7 @@ not always where the digit's identity lies.
 
 The drawings are held-out writers' digits: the writers of
 pen-digits-trajectories.json that the model's card names as never trained on
-(`held_out_writers`), rendered through model.preprocess.preprocess_strokes as
+(`held_out_writers`), rendered through model.character.preprocess.preprocess_strokes as
 the page renders strokes.
 """
 
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model.contract import NUM_CLASSES
+from model.character.preprocess import preprocess_strokes
+from model.core.contract import NUM_CLASSES
 from model.evidence import log_odds
-from model.preprocess import preprocess_strokes
 
 DELETE_FRACTION = 0.2
 RANDOM_DRAWS = 5

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.contract import NOT_A_DIGIT, NUM_CLASSES
-from model.preprocess import Preprocessed, preprocess_canvas, preprocess_image
+from model.character.preprocess import Preprocessed, preprocess_canvas, preprocess_image
+from model.core.contract import NOT_A_DIGIT, NUM_CLASSES
 
 # Below this top probability the page says the model is unsure and shows the
 # two best candidates. On the pen-written held-out digits, answers this unsure

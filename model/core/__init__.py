@@ -1,0 +1,1 @@
+"""The core: the input contract, inference, the errors, what a prediction is."""

@@ -1,0 +1,1 @@
+"""What clients send, read: dash-canvas JSON strokes (canvas) and images (images)."""
