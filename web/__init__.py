@@ -1,34 +1,37 @@
 """The web layer: `create_app()` builds the Dash dashboard and its Flask server.
 
-Importing this package does nothing else; everything (loading the model,
-routes, guards, compression) happens inside `create_app()`.
+Importing this package does nothing: the page, the API blueprint, Dash's route
+guards and compression are imported and set up inside `create_app()`, which
+also loads the model. A new part of the site is a blueprint module beside
+web/api.py, added to BLUEPRINTS.
 """
 
 from pathlib import Path
 
-import dash
-
-from components.callbacks import register_callbacks
-from components.layout import APP_NAME, INDEX_STRING, build_layout
-from model.core.inference import load_classifier
-from web.api import register_api
-from web.compression import register_compression
-from web.dash_guards import register_dash_guards
-
 ROOT = Path(__file__).resolve().parent.parent
-TITLE = APP_NAME
 
 
-def create_app(config: dict | None = None) -> dash.Dash:
-    """Build the dashboard. config: {"classifier": DigitClassifier} to use instead
-    of the shipped model; {"model_path", "card_path"} to load other files."""
+def create_app(config: dict | None = None):
+    """Build the dashboard (a dash.Dash; its Flask server is `.server`).
+
+    config: {"classifier": DigitClassifier} to use instead of the shipped model;
+    {"model_path", "card_path"} to load other files."""
+    import dash
+
+    from components.callbacks import register_callbacks
+    from components.layout import APP_NAME, INDEX_STRING, build_layout
+    from model.core.inference import load_classifier
+    from web.api import register_api
+    from web.compression import register_compression
+    from web.dash_guards import register_dash_guards
+
     config = dict(config or {})
     classifier = config.get("classifier") or load_classifier(
         config.get("model_path"), config.get("card_path")
     )
     app = dash.Dash(
         __name__,
-        title=TITLE,
+        title=APP_NAME,
         assets_folder=str(ROOT / "assets"),
         update_title=None,  # no "Updating..." flicker in the tab title on every stroke
         serve_locally=True,  # no CDN: the page must work offline and under a strict CSP
