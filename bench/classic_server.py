@@ -24,6 +24,7 @@ from model.character.preprocess import preprocess_canvas, preprocess_image
 from model.core.contract import to_model_batch
 from model.core.errors import InvalidInput
 from model.training.network import build_model
+from web.errors import reader_status
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model" / "shipped"
 KERAS_MODEL = MODEL_DIR / "digit_cnn.keras"
@@ -63,7 +64,7 @@ def form_predict():
     try:
         return answer(preprocess_image(flask.request.form["digit"]))
     except InvalidInput as error:
-        return flask.jsonify(error=str(error)), error.status_code
+        return flask.jsonify(error=str(error)), reader_status(error)
 
 
 @app.post("/api/predict")
@@ -72,7 +73,7 @@ def api_predict():
     try:
         return answer(preprocess_canvas(body["canvas"], body.get("width"), body.get("height")))
     except InvalidInput as error:
-        return flask.jsonify(error=str(error)), error.status_code
+        return flask.jsonify(error=str(error)), reader_status(error)
 
 
 @app.get("/healthz")

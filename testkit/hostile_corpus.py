@@ -26,7 +26,7 @@ from testkit import payloads
 from testkit.fixtures import canvas_fixture, pen_digits_sample
 from testkit.payloads import canvas_data as canvas
 from testkit.payloads import data_url, image_bytes
-from web import api
+from web import limits, paths
 
 
 def png_declaring(width: int, height: int, rows: int | None = None) -> bytes:
@@ -662,8 +662,8 @@ for case in NUMBER_IMAGE_CASES:
     CASES += image_cases(*case)
 
 FORM = "application/x-www-form-urlencoded"
-LIST_BOMB = "[]," * ((api.MAX_BODY_BYTES - 100) // 3)
-NUMBER_BOMB = "0.5," * ((api.MAX_BODY_BYTES - 100) // 4)
+LIST_BOMB = "[]," * ((limits.MAX_BODY_BYTES - 100) // 3)
+NUMBER_BOMB = "0.5," * ((limits.MAX_BODY_BYTES - 100) // 4)
 CASES += [
     Case(
         "json-list-bomb", 413, "JSON values", kwargs=raw_json('{"canvas": [' + LIST_BOMB + "[]]}")
@@ -806,7 +806,7 @@ def dash_body(json_data=None, **changes) -> dict:
 def dash_case(case_id: str, status: int, says: str, body, raw: bool = False, **extra) -> Case:
     kwargs = raw_json(body) if raw else json_body(body)
     kwargs.update(extra)
-    return Case(f"dash-{case_id}", status, says, api.DASH_CALLBACK_PATH, kwargs=kwargs)
+    return Case(f"dash-{case_id}", status, says, paths.DASH_CALLBACK_PATH, kwargs=kwargs)
 
 
 def evidence_for(digit) -> dict:
@@ -900,7 +900,7 @@ CASES += [
         raw=True,
         content_type="text/plain",
     ),
-    dash_case("oversized", 413, "byte limit", " " * (api.MAX_BODY_BYTES + 1), raw=True),
+    dash_case("oversized", 413, "byte limit", " " * (limits.MAX_BODY_BYTES + 1), raw=True),
     dash_case("list-bomb", 413, "JSON values", "[" + LIST_BOMB + "[]]", raw=True),
     dash_case(
         "json-data-list-bomb",
@@ -922,7 +922,7 @@ CASES += [
         "predicted-digit",
         {k: v for k, v in dash_body(GOOD_CANVAS).items() if k != "changedPropIds"},
     ),
-    Case("dash-put", 405, "not allowed", api.DASH_CALLBACK_PATH, "PUT"),
+    Case("dash-put", 405, "not allowed", paths.DASH_CALLBACK_PATH, "PUT"),
     Case(
         "dash-suite-unknown-package",
         404,

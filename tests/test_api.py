@@ -9,12 +9,13 @@ import math
 import pytest
 from PIL import Image, ImageDraw
 
+from model.character import preprocess
 from model.core import prediction as pipeline
 from model.core.errors import InvalidInput
 from model.numbers import number
 from testkit.fixtures import canvas_fixture
 from testkit.payloads import canvas_data, path_object, png_data_url
-from web import api
+from web import limits
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
@@ -270,10 +271,10 @@ def test_an_error_quoting_text_that_is_not_utf8_is_still_a_json_400(app, client,
 def test_production_defaults(app):
     server = app.server
     assert server.debug is False
-    assert server.config["MAX_CONTENT_LENGTH"] == api.MAX_BODY_BYTES
+    assert server.config["MAX_CONTENT_LENGTH"] == limits.MAX_BODY_BYTES
     # The limit must let through the largest input preprocessing accepts.
-    assert api.MAX_BODY_BYTES > 2 * api.preprocess.MAX_CANVAS_JSON_CHARS
-    assert api.MAX_BODY_BYTES > api.preprocess.MAX_DATA_URL_CHARS
+    assert limits.MAX_BODY_BYTES > 2 * preprocess.MAX_CANVAS_JSON_CHARS
+    assert limits.MAX_BODY_BYTES > preprocess.MAX_DATA_URL_CHARS
 
 
 def test_predictions_are_not_cached(client):

@@ -23,7 +23,7 @@ from testkit.hostile_corpus import (
     zigzag,
 )
 from testkit.payloads import data_url
-from web import api
+from web import limits, paths
 
 # CPU seconds one request may take in the test client, building its body
 # included: generous against a noisy machine; bench/hostile_corpus.py measures
@@ -34,8 +34,8 @@ CPU_LIMIT_S = 1.0
 def test_the_corpus_is_large_and_covers_every_route():
     assert len(CASES) >= 150
     assert len({case.id for case in CASES}) == len(CASES)
-    paths = {case.path for case in CASES}
-    assert {"/api/predict", "/predict", api.DASH_CALLBACK_PATH} <= paths
+    routes = {case.path for case in CASES}
+    assert {"/api/predict", "/predict", paths.DASH_CALLBACK_PATH} <= routes
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
@@ -99,10 +99,10 @@ def test_options_on_an_unknown_api_route_is_404(client):
     assert response.get_json() == {"error": "no such route: /api/v2/predict"}
 
 
-@pytest.mark.parametrize("path", ["/api/predict", "/predict", api.DASH_CALLBACK_PATH])
+@pytest.mark.parametrize("path", ["/api/predict", "/predict", paths.DASH_CALLBACK_PATH])
 def test_chunked_body_beyond_the_limit_is_413_not_a_json_error(client, path):
     # No Content-Length: the server reads up to the limit, then finds more.
-    body = b'{"canvas": "' + b"x" * api.MAX_BODY_BYTES + b'"}'
+    body = b'{"canvas": "' + b"x" * limits.MAX_BODY_BYTES + b'"}'
     response = client.post(
         path,
         input_stream=io.BytesIO(body),
@@ -133,21 +133,21 @@ def test_the_zigzag_bomb_reads_as_the_one_segment_it_draws(client):
 
 
 def test_an_evidence_digit_that_is_no_digit_shows_the_plain_input(client):
-    plain = client.post(api.DASH_CALLBACK_PATH, json=evidence_for(None)).get_json()
+    plain = client.post(paths.DASH_CALLBACK_PATH, json=evidence_for(None)).get_json()
     for digit in (HUGE_INT, "seven", -5, 10, True, 2.0):
-        answer = client.post(api.DASH_CALLBACK_PATH, json=evidence_for(digit)).get_json()
+        answer = client.post(paths.DASH_CALLBACK_PATH, json=evidence_for(digit)).get_json()
         assert answer == plain, digit
 
 
 @pytest.mark.parametrize("path", ["/api/predict", "/predict"])
 def test_body_beyond_the_limit_is_413(client, path):
-    body = b"x" * (api.MAX_BODY_BYTES + 1)
+    body = b"x" * (limits.MAX_BODY_BYTES + 1)
     form = "application/x-www-form-urlencoded"
     content_type = "application/json" if path.startswith("/api") else form
     response = client.post(path, data=body, content_type=content_type)
     assert response.status_code == 413
     assert response.get_json() == {
-        "error": f"request body is larger than the {api.MAX_BODY_BYTES}-byte limit"
+        "error": f"request body is larger than the {limits.MAX_BODY_BYTES}-byte limit"
     }
     assert client.post("/api/predict", json={"canvas": GOOD_CANVAS}).status_code == 200
 

@@ -217,7 +217,7 @@ def test_a_request_that_does_not_arrive_in_time_gets_408(server, data):
 
 
 def test_a_chunked_body_beyond_the_limit_is_413(server):
-    from web import api
+    from web import limits
 
     head = (
         b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -225,7 +225,7 @@ def test_a_chunked_body_beyond_the_limit_is_413(server):
     )
     piece = b"x" * 1_000_000
     chunk = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
-    count = api.MAX_BODY_BYTES // len(piece) + 1
+    count = limits.MAX_BODY_BYTES // len(piece) + 1
     try:
         answer = raw_exchange(server.port, head + chunk * count + b"0\r\n\r\n")
     except ConnectionResetError:

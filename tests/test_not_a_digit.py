@@ -8,7 +8,7 @@ from model.character.preprocess import Preprocessed, preprocess_strokes
 from model.core import prediction as pipeline
 from model.numbers.number import CharacterReading, NumberReading
 from testkit.payloads import canvas_json
-from web import api
+from web import paths
 from web.html_answers import html_result
 
 
@@ -92,7 +92,7 @@ def test_the_api_answers_not_a_digit_with_a_null_digit(client):
 
 def test_the_page_says_the_drawing_is_not_a_digit_and_keeps_the_bars(client):
     star = canvas_json(NON_DIGIT_SHAPES["star"], as_fabric=False)
-    page = client.post(api.DASH_CALLBACK_PATH, json=callbacks.dash_update_request(star))
+    page = client.post(paths.DASH_CALLBACK_PATH, json=callbacks.dash_update_request(star))
     outputs = page.get_json()["response"]
     assert outputs[ids.PREDICTED_DIGIT]["children"] == prediction_text.NOT_A_DIGIT_MARK
     assert outputs[ids.PREDICTION_DETAIL]["children"] == prediction_text.NOT_A_DIGIT

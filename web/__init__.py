@@ -3,7 +3,7 @@
 Importing this package does nothing: the page, the API blueprint, Dash's route
 guards and compression are imported and set up inside `create_app()`, which
 also loads the model. A new part of the site is a blueprint module beside
-web/api.py, added to BLUEPRINTS.
+web/api.py, listed in `blueprints()`.
 """
 
 from pathlib import Path
@@ -21,9 +21,12 @@ def create_app(config: dict | None = None):
     from components.callbacks import register_callbacks
     from components.layout import APP_NAME, INDEX_STRING, build_layout
     from model.core.inference import load_classifier
-    from web.api import register_api
+    from web.api import CLASSIFIER_KEY
     from web.compression import register_compression
     from web.dash_guards import register_dash_guards
+    from web.errors import register_error_handlers
+    from web.limits import register_limits
+    from web.responses import add_security_headers
 
     config = dict(config or {})
     classifier = config.get("classifier") or load_classifier(
@@ -39,7 +42,21 @@ def create_app(config: dict | None = None):
     )
     app.layout = build_layout(classifier.card)
     register_callbacks(app, classifier)
-    register_api(app.server, classifier)
+    server = app.server
+    server.extensions[CLASSIFIER_KEY] = classifier
+    register_error_handlers(server)
+    for blueprint in blueprints():
+        server.register_blueprint(blueprint)
+    register_limits(server)
+    server.after_request(add_security_headers)
     register_dash_guards(app)
-    register_compression(app.server)
+    register_compression(server)
     return app
+
+
+def blueprints() -> list:
+    """The Flask blueprints the server registers: the parts of the site
+    outside Dash. A new one is a module beside web/api.py, listed here."""
+    from web.api import api
+
+    return [api]

@@ -1,57 +1,28 @@
-"""The HTTP API on the Dash app's Flask server.
+"""The API: a Flask blueprint with the routes outside Dash.
 
-Owns the routes outside Dash (POST /predict, the classic exercise's form post;
-POST /api/predict, the JSON API; GET /healthz), the request body limit, the
-mapping of every client mistake to a 4xx JSON {"error": ...} answer, and the
-security headers on every response. The reading itself is model.numbers.number's: a
-drawing is read as a number, left to right, and a drawing of one character
-answers exactly what it answered when the API read single digits. The form
-route's HTML pages are html_answers.py's; dash_guards.py puts Dash's own routes
-under the same rules, with the request helpers this module exports
-(`ClientError`, `parse_json_body`, `kind`, `shown_type`).
+POST /predict (the classic exercise's form post: a data URL or an uploaded
+image, answered as JSON or, for a browser, as a page), POST /api/predict (the
+JSON API: an image or dash-canvas strokes), GET /healthz; and OPTIONS on them.
+Each checks what the client sent and answers every mistake with a 4xx
+{"error": ...} (web/errors.py maps the statuses). The reading itself is
+model/numbers/number.py's: a drawing is read as a number, left to right, and a
+drawing of one character answers exactly what it answered when the API read
+single digits.
 """
 
-import html
-import logging
 import math
-import threading
 from typing import Any
 
 import flask
-import orjson
-from werkzeug.exceptions import (
-    ClientDisconnected,
-    HTTPException,
-    InternalServerError,
-    MethodNotAllowed,
-    NotFound,
-    RequestEntityTooLarge,
-)
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from model import evidence
-from model.character import preprocess
-from model.core.errors import InputTooLarge, InvalidInput
-from model.core.json_text import load_json
 from model.numbers import number
-from web.html_answers import html_page, html_result
-
-logger = logging.getLogger(__name__)
-
-# The body carries one data URL (percent-encoding in a form post adds about
-# 6%) or one canvas JSON string, which may arrive escaped inside a JSON string
-# (every quote doubles); with room for the envelope, never short for honest input.
-MAX_BODY_BYTES = (
-    max(preprocess.MAX_DATA_URL_CHARS * 9 // 8, 2 * preprocess.MAX_CANVAS_JSON_CHARS) + 16_384
-)
-
-# A request whose body is larger than this (a big image, a long drawing; a
-# drawing from the pad is 10 to 60 kB) waits for one of LARGE_REQUEST_SLOTS per
-# process before its body is read, so that many slow uploads at once cannot
-# hold many bodies in memory; the work is one request at a time anyway (the
-# GIL). After LARGE_REQUEST_WAIT_S it is answered 503 with Retry-After.
-LARGE_BODY_BYTES = 256 * 1024
-LARGE_REQUEST_SLOTS = 1
-LARGE_REQUEST_WAIT_S = 10
+from web.errors import ClientError
+from web.html_answers import html_result
+from web.paths import ALLOWED_METHODS, JSON_PREFIX, allow_header
+from web.request_body import kind, parse_json_body, refuse_cut_off_body, shown_type
+from web.responses import json_response, wants_html
 
 FORM_FIELD = "digit"
 JSON_KEYS = ("image", "canvas")
@@ -59,124 +30,90 @@ SIZE_KEYS = ("width", "height")
 # `"explain": true` adds "input" (the 28x28 the network saw) and "evidence" (ten
 # 28x28 maps in [-1, 1], one per digit: model/evidence.py) to every "digits"
 # entry, and at the top level those of the one character, if there is exactly
-# one (null otherwise). At most model.numbers.number.MAX_CHARACTERS characters, each at
-# most 50 model calls, bound what one request costs.
+# one (null otherwise). At most model.numbers.number.MAX_CHARACTERS characters,
+# each at most 50 model calls, bound what one request costs.
 EXPLAIN_KEY = "explain"
 EXPLAIN_KEYS = ("input", "evidence")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Where create_app() keeps the classifier the routes read with.
+CLASSIFIER_KEY = "digit_classifier"
 
-# The methods each route takes. Their errors, and those of any other path under
-# /api/, are answered as JSON; every other path is Dash's and keeps Flask's
-# default error pages.
-ALLOWED_METHODS = {"/predict": ("POST",), "/api/predict": ("POST",), "/healthz": ("GET",)}
-JSON_PREFIX = "/api/"
-# Dash's own routes (callbacks, layout, component suites, reload hash) answer
-# their errors as JSON too; the page and /assets/ keep Flask's pages.
-DASH_PREFIX = "/_dash-"
-DASH_CALLBACK_PATH = "/_dash-update-component"
-DASH_SUITES_PREFIX = "/_dash-component-suites/"
-DASH_RELOAD_PATH = "/_reload-hash"
-
-# Only directives that cannot break Dash's inline scripts and styles: framing,
-# plugins, base URL hijacking and form targets.
-CONTENT_SECURITY_POLICY = (
-    "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"
-)
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
+api = flask.Blueprint("api", __name__)
 
 
-def register_api(server: flask.Flask, classifier) -> None:
-    """Register the API routes, error handlers, body limit and headers on `server`."""
-    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    # A data URL in a urlencoded form is one in-memory field; Flask's 500 kB
-    # default would refuse legitimate drawings that the body limit allows.
-    server.config["MAX_FORM_MEMORY_SIZE"] = MAX_BODY_BYTES
+def _classifier():
+    return flask.current_app.extensions[CLASSIFIER_KEY]
 
-    def form_predict():
-        if flask.request.method != "POST":
-            raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
-        if flask.request.mimetype not in FORM_TYPES:
-            raise ClientError(
-                415,
-                "Content-Type must be application/x-www-form-urlencoded or "
-                f"multipart/form-data, got {shown_type()}",
-            )
-        flask.request.form  # noqa: B018 (parsed here, so a cut-off body is found first)
-        _refuse_cut_off_body()
-        data = _form_image()
-        reading = number.read_image_number(classifier, data)
-        if _wants_html():
-            return html_result(reading)
-        return _json_response(reading.to_json())
 
-    def api_predict():
-        if flask.request.method != "POST":
-            raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
-        body = _json_body()
-        if "image" in body:
-            reading = number.read_image_number(classifier, body["image"])
-        else:
-            reading = number.read_canvas_number(
-                classifier, body["canvas"], body.get("width"), body.get("height")
-            )
-        answer = reading.to_json()
-        if body.get(EXPLAIN_KEY) is True:
-            _add_explanations(classifier, reading, answer)
-        return _json_response(answer)
+# GET is routed here on purpose: Dash's catch-all GET route would otherwise
+# answer these paths with the app's HTML page.
+@api.route("/predict", methods=["GET", "POST"])
+def form_predict():
+    if flask.request.method != "POST":
+        raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
+    if flask.request.mimetype not in FORM_TYPES:
+        raise ClientError(
+            415,
+            "Content-Type must be application/x-www-form-urlencoded or "
+            f"multipart/form-data, got {shown_type()}",
+        )
+    flask.request.form  # noqa: B018 (parsed here, so a cut-off body is found first)
+    refuse_cut_off_body()
+    data = _form_image()
+    reading = number.read_image_number(_classifier(), data)
+    if wants_html():
+        return html_result(reading)
+    return json_response(reading.to_json())
 
-    def healthz():
-        # The classifier is loaded before the routes exist, so reaching this
-        # view means the model is ready; a health check must stay cheap.
-        return _json_response({"status": "ok"})
 
-    def api_not_found(rest: str):
-        if flask.request.path in ALLOWED_METHODS:
-            # A known route asked with a method this catch-all takes but it does not.
-            raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
+@api.route("/api/predict", methods=["GET", "POST"])
+def api_predict():
+    if flask.request.method != "POST":
+        raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
+    body = _json_body()
+    classifier = _classifier()
+    if "image" in body:
+        reading = number.read_image_number(classifier, body["image"])
+    else:
+        reading = number.read_canvas_number(
+            classifier, body["canvas"], body.get("width"), body.get("height")
+        )
+    answer = reading.to_json()
+    if body.get(EXPLAIN_KEY) is True:
+        _add_explanations(classifier, reading, answer)
+    return json_response(answer)
+
+
+@api.route("/healthz", methods=["GET"])
+def healthz():
+    # The classifier is loaded before the routes exist, so reaching this
+    # view means the model is ready; a health check must stay cheap.
+    return json_response({"status": "ok"})
+
+
+@api.route("/api/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def api_not_found(rest: str):
+    if flask.request.path in ALLOWED_METHODS:
+        # A known route asked with a method this catch-all takes but it does not.
+        raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
+    raise NotFound()
+
+
+@api.before_app_request
+def answer_options():
+    """OPTIONS on an API route names that route's methods, as its 405s do; no
+    CORS (the page and the API share one origin)."""
+    request = flask.request
+    if request.method != "OPTIONS" or not (
+        request.path in ALLOWED_METHODS or request.path.startswith(JSON_PREFIX)
+    ):
+        return None
+    methods = ALLOWED_METHODS.get(request.path)
+    if methods is None:
         raise NotFound()
-
-    # GET is routed here on purpose: Dash's catch-all GET route would
-    # otherwise answer these paths with the app's HTML page.
-    server.add_url_rule("/predict", "api_form_predict", form_predict, methods=["GET", "POST"])
-    server.add_url_rule("/api/predict", "api_predict", api_predict, methods=["GET", "POST"])
-    server.add_url_rule("/healthz", "api_healthz", healthz, methods=["GET"])
-    server.add_url_rule(
-        "/api/<path:rest>",
-        "api_not_found",
-        api_not_found,
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-    )
-
-    server.register_error_handler(ClientError, _client_error)
-    server.register_error_handler(InvalidInput, _invalid_input)
-    server.register_error_handler(HTTPException, _http_error)
-    server.before_request(_answer_options)
-    slots = threading.BoundedSemaphore(LARGE_REQUEST_SLOTS)
-
-    def take_a_slot_for_a_large_body():
-        request = flask.request
-        length = request.content_length
-        chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-        if not (chunked or (length or 0) > LARGE_BODY_BYTES):
-            return
-        if not slots.acquire(timeout=LARGE_REQUEST_WAIT_S):
-            raise ClientError(503, "the server is busy with other large requests; try again")
-        flask.g.large_request_slot = True
-
-    def give_the_slot_back(_exc):
-        if flask.g.pop("large_request_slot", False):
-            slots.release()
-
-    server.before_request(take_a_slot_for_a_large_body)
-    server.teardown_request(give_the_slot_back)
-    server.after_request(_add_security_headers)
+    response = flask.Response(status=204)
+    response.headers["Allow"] = allow_header(methods)
+    return response
 
 
 def _add_explanations(classifier, reading: number.NumberReading, answer: dict) -> None:
@@ -190,15 +127,6 @@ def _add_explanations(classifier, reading: number.NumberReading, answer: dict) -
         answer.update(explained[0])
     else:
         answer.update(dict.fromkeys(EXPLAIN_KEYS))
-
-
-class ClientError(Exception):
-    """A request the API layer itself refuses, before any preprocessing."""
-
-    def __init__(self, status_code: int, message: str):
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
 
 
 def _form_image() -> str | bytes:
@@ -268,21 +196,6 @@ def _json_body() -> dict[str, Any]:
     return body
 
 
-def parse_json_body(keep: bool = False) -> Any:
-    """The request body parsed as strict JSON (model/core/json_text.py); raises
-    InvalidInput. With `keep`, the body stays readable for a later reader."""
-    raw = flask.request.get_data(cache=keep)
-    _refuse_cut_off_body()
-    return load_json(raw, "request body")
-
-
-def _refuse_cut_off_body() -> None:
-    """A body sent without Content-Length (chunked) is read up to the limit and
-    no further; if more was coming, the request is too large, not malformed."""
-    if flask.request.content_length is None:
-        flask.request.stream.read(1)  # raises RequestEntityTooLarge at the limit
-
-
 def _finite(value: float) -> bool:
     try:
         return math.isfinite(value)
@@ -293,119 +206,3 @@ def _finite(value: float) -> bool:
 def _shown_number(value) -> str:
     shown = repr(value)
     return shown if len(shown) <= 40 else f"{shown[:20]}... ({len(shown)} digits)"
-
-
-def kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return "a number"
-    return names.get(type(value), type(value).__name__)
-
-
-def shown_type() -> str:
-    return repr(flask.request.content_type) if flask.request.content_type else "none"
-
-
-def _wants_html() -> bool:
-    """True when the client ranks text/html above JSON (a browser's form post)."""
-    accept = flask.request.accept_mimetypes
-    return accept["text/html"] > accept["application/json"]
-
-
-def _json_response(payload: dict, status: int = 200) -> flask.Response:
-    # What flask.jsonify writes (keys sorted, compact, a final newline; other
-    # than ASCII as UTF-8, not \u escapes) in a tenth of its time: a number's
-    # answer is a list of floats per character.
-    try:
-        body = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
-    except orjson.JSONEncodeError:
-        # orjson refuses text that is not UTF-8 (a lone surrogate a client sent,
-        # quoted in an error); the standard encoder escapes it.
-        body = flask.json.dumps(payload) + "\n"
-    response = flask.Response(body, status=status, mimetype="application/json")
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _error_response(status: int, message: str) -> flask.Response:
-    if flask.request.path == "/predict" and _wants_html():
-        return html_page(status, "Cannot read this drawing", f"<p>{html.escape(message)}</p>")
-    return _json_response({"error": message}, status)
-
-
-def _client_error(exc: ClientError) -> flask.Response:
-    response = _error_response(exc.status_code, exc.message)
-    if exc.status_code == 503:
-        response.headers["Retry-After"] = "1"
-    return response
-
-
-def _invalid_input(exc: InvalidInput) -> flask.Response:
-    status = exc.status_code if 400 <= exc.status_code < 500 else InputTooLarge.status_code
-    return _error_response(status, str(exc) or "the input cannot be read as a drawing")
-
-
-def _http_error(exc: HTTPException):
-    path = flask.request.path
-    if not _answers_json(path):
-        return exc
-    if isinstance(exc, InternalServerError):
-        # Flask has already logged the traceback; the client gets none of it.
-        return _error_response(500, "internal server error")
-    status = exc.code or 500
-    if isinstance(exc, RequestEntityTooLarge):
-        message = f"request body is larger than the {MAX_BODY_BYTES}-byte limit"
-    elif isinstance(exc, ClientDisconnected):
-        status, message = 408, "the request body did not arrive in full"
-    elif isinstance(exc, MethodNotAllowed):
-        allowed = ", ".join(ALLOWED_METHODS.get(path, exc.valid_methods or ()))
-        message = f"method {flask.request.method} is not allowed on {path}; use {allowed}"
-    elif isinstance(exc, NotFound):
-        message = f"no such route: {path}"
-    else:
-        message = exc.description or exc.name
-    response = _error_response(status, message)
-    if isinstance(exc, MethodNotAllowed):
-        methods = ALLOWED_METHODS.get(path) or tuple(exc.valid_methods or ())
-        response.headers["Allow"] = _allow_header(methods)
-    return response
-
-
-def _answers_json(path: str) -> bool:
-    return (
-        path in ALLOWED_METHODS
-        or path.startswith((JSON_PREFIX, DASH_PREFIX))
-        or path == DASH_RELOAD_PATH
-    )
-
-
-def _allow_header(methods) -> str:
-    """The methods a route answers: its own, HEAD with GET, and OPTIONS."""
-    methods = [m for m in methods if m not in ("HEAD", "OPTIONS")]
-    if "GET" in methods:
-        methods.append("HEAD")
-    return ", ".join([*methods, "OPTIONS"])
-
-
-def _answer_options():
-    """OPTIONS on an API route names that route's methods, as its 405s do; no
-    CORS (the page and the API share one origin)."""
-    request = flask.request
-    if request.method != "OPTIONS" or not (
-        request.path in ALLOWED_METHODS or request.path.startswith(JSON_PREFIX)
-    ):
-        return None
-    methods = ALLOWED_METHODS.get(request.path)
-    if methods is None:
-        raise NotFound()
-    response = flask.Response(status=204)
-    response.headers["Allow"] = _allow_header(methods)
-    return response
-
-
-def _add_security_headers(response: flask.Response) -> flask.Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response

@@ -1,10 +1,10 @@
-"""Dash's own routes under the API's rules (registered by dashboard.create_app).
+"""Dash's own routes under the API's rules (registered by web.create_app).
 
 A callback request (POST /_dash-update-component) is checked against the
 callbacks the app has, in the shape dash-renderer sends, before Dash reads
 it; an unknown component-suite file is a 404 rather than Dash's exception;
 Dash's hot-reload route, which lists the installed packages, answers only in
-debug mode. Their errors are JSON, as the API's are (api.py's handlers).
+debug mode. Their errors are JSON, as the API's are (web/errors.py).
 """
 
 import flask
@@ -12,15 +12,9 @@ from dash._utils import split_callback_id
 from dash.fingerprint import check_fingerprint
 from werkzeug.exceptions import NotFound
 
-from web.api import (
-    DASH_CALLBACK_PATH,
-    DASH_RELOAD_PATH,
-    DASH_SUITES_PREFIX,
-    ClientError,
-    kind,
-    parse_json_body,
-    shown_type,
-)
+from web.errors import ClientError
+from web.paths import DASH_CALLBACK_PATH, DASH_RELOAD_PATH, DASH_SUITES_PREFIX
+from web.request_body import kind, parse_json_body, shown_type
 
 
 def register_dash_guards(dash_app) -> None:

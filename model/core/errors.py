@@ -1,13 +1,10 @@
-"""The one exception family for bad input; the web layer maps it to 4xx."""
+"""The one exception family for bad input. It carries no HTTP status: the web
+layer maps each kind to one (web/errors.py)."""
 
 
 class InvalidInput(ValueError):
-    """The client's input cannot be read as a digit drawing (answered with 400)."""
-
-    status_code = 400
+    """The client's input cannot be read as a digit drawing."""
 
 
 class InputTooLarge(InvalidInput):
-    """The input is beyond a stated size limit (answered with 413)."""
-
-    status_code = 413
+    """The input is beyond a stated size limit."""

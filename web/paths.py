@@ -1,0 +1,32 @@
+"""The server's paths and the methods each takes: the API's routes, Dash's own
+routes, and which of them answer their errors as JSON.
+
+The API's routes and any other path under /api/ answer errors as JSON, and so
+do Dash's own routes (callbacks, layout, component suites, reload hash); the
+page and /assets/ keep Flask's default error pages.
+"""
+
+# The methods each API route takes (web/api.py).
+ALLOWED_METHODS = {"/predict": ("POST",), "/api/predict": ("POST",), "/healthz": ("GET",)}
+JSON_PREFIX = "/api/"
+DASH_PREFIX = "/_dash-"
+DASH_CALLBACK_PATH = "/_dash-update-component"
+DASH_SUITES_PREFIX = "/_dash-component-suites/"
+DASH_RELOAD_PATH = "/_reload-hash"
+
+
+def answers_json(path: str) -> bool:
+    """Whether errors on `path` are answered as JSON (see the module doc)."""
+    return (
+        path in ALLOWED_METHODS
+        or path.startswith((JSON_PREFIX, DASH_PREFIX))
+        or path == DASH_RELOAD_PATH
+    )
+
+
+def allow_header(methods) -> str:
+    """The methods a route answers: its own, HEAD with GET, and OPTIONS."""
+    methods = [m for m in methods if m not in ("HEAD", "OPTIONS")]
+    if "GET" in methods:
+        methods.append("HEAD")
+    return ", ".join([*methods, "OPTIONS"])
