@@ -189,9 +189,8 @@ def test_an_empty_drawing_is_no_number(classifier):
 
 def test_thirteen_characters_are_refused_clearly(classifier, sure_digits):
     strokes, _ = written("1234567890123", sure_digits, height=20.0, gap=6.0)
-    with pytest.raises(InputTooLarge, match="13 characters; at most 12") as refused:
+    with pytest.raises(InputTooLarge, match="13 characters; at most 12"):
         read_canvas_number(classifier, canvas_json(strokes))
-    assert refused.value.status_code == 413
     image = draw_strokes(strokes, size=400, width=3)
     with pytest.raises(InputTooLarge, match="at most 12"):
         read_image_number(classifier, png_data_url(image))

@@ -8,8 +8,7 @@ import pytest
 
 from model.character.normalize import normalize_ink
 from model.character.preprocess import preprocess_strokes
-from model.character.rasterize import CENTRE
-from model.core.contract import BOX_SIZE
+from model.core.contract import BOX_SIZE, CENTRE
 
 PEN_SAMPLE = 300
 PEN_MIN_ACCURACY = 0.95

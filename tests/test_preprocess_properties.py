@@ -17,8 +17,7 @@ from model.character.preprocess import (
     preprocess_image,
     preprocess_strokes,
 )
-from model.character.rasterize import CENTRE
-from model.core.contract import BOX_SIZE, IMAGE_SIZE
+from model.core.contract import BOX_SIZE, CENTRE, IMAGE_SIZE
 from model.core.errors import InvalidInput
 
 # Modest runs: the whole file stays well under a minute on a busy machine.

@@ -9,8 +9,7 @@ from skimage.morphology import skeletonize
 
 from model.character import rasterize
 from model.character.preprocess import preprocess_canvas, preprocess_strokes
-from model.character.rasterize import CENTRE
-from model.core.contract import BOX_SIZE, IMAGE_SIZE
+from model.core.contract import BOX_SIZE, CENTRE, IMAGE_SIZE
 from testkit.fixtures import canvas_fixture, canvas_fixture_names, mnist_sample
 
 DIGIT_FIXTURES = canvas_fixture_names(drawn_digits_only=True)

@@ -16,9 +16,8 @@ import numpy as np
 from PIL import Image
 
 from model.character.centring import centre_of_mass, fit_to_frame
-from model.character.rasterize import CENTRE, INK_SPAN
 from model.character.stroke_width import thickened
-from model.core.contract import BOX_SIZE, IMAGE_SIZE
+from model.core.contract import BOX_SIZE, CENTRE, IMAGE_SIZE, INK_SPAN
 from model.inputs.images import LocatedInk
 
 # How far from the centre an already normalised image's centre of mass may be:

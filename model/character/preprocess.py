@@ -14,6 +14,7 @@ from PIL import Image
 
 from model.character.normalize import as_normalized, normalize_ink
 from model.character.rasterize import render_strokes
+from model.core.contract import MIN_INK_PIXELS
 from model.core.errors import InvalidInput
 from model.inputs.canvas import MAX_CANVAS_JSON_CHARS, MAX_OBJECTS, MAX_POINTS, parse_canvas
 from model.inputs.images import (
@@ -31,7 +32,6 @@ __all__ = [
     "MAX_IMAGE_PIXELS",
     "MAX_OBJECTS",
     "MAX_POINTS",
-    "MIN_INK_PIXELS",
     "Preprocessed",
     "min_extent",
     "preprocess_canvas",
@@ -45,8 +45,6 @@ __all__ = [
 # and as a fraction of the canvas's shorter side when the canvas size is known.
 MIN_EXTENT = 3.0
 MIN_EXTENT_FRACTION = 0.02
-# An image with fewer ink pixels than this is treated as empty.
-MIN_INK_PIXELS = 4
 
 
 @dataclass(frozen=True)

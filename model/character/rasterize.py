@@ -22,16 +22,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from model.character.centring import fit_to_frame
-from model.core.contract import BOX_SIZE, IMAGE_SIZE
+from model.core.contract import CENTRE, IMAGE_SIZE, INK_SPAN, PEN_WIDTH
 from model.core.errors import InputTooLarge
 
-# Calibrated so rendered strokes have MNIST's median thickness (ink mass per
-# unit of skeleton length, about 2.85 px on the training set).
-PEN_WIDTH = 2.3
-# The ink, pen included, spans this many pixels along its longer side: one
-# less than BOX_SIZE because anti-aliasing at a sub-pixel position touches one
-# more pixel, and MNIST's ink (fringe included) stays inside 20x20.
-INK_SPAN = BOX_SIZE - 1
 SUPERSAMPLE = 6
 # Strokes are resampled to a point every half output pixel before drawing.
 RESAMPLE_STEP = 0.5
@@ -43,9 +36,6 @@ MAX_SAMPLES = 10_000
 # Over MAX_SAMPLES, points are snapped to a grid this many hi-res pixels apart
 # before repeated segments are merged (half a hi-res pixel of error at most).
 MERGE_GRID = 1.0
-# MNIST's digits have their centre of mass at (14.0, 14.0) in pixel-index
-# coordinates (measured on the training set: 13.99, 14.00).
-CENTRE = IMAGE_SIZE / 2
 
 _HI_RES_SIZE = IMAGE_SIZE * SUPERSAMPLE
 # Output pixel c covers hi-res pixels c*S .. c*S+S-1, centred on c*S + (S-1)/2.

@@ -1,7 +1,7 @@
 """How wide an image's strokes are, and thin strokes made as wide as the pen
 the stroke path draws with.
 
-The stroke path draws every digit with a PEN_WIDTH pen (model/character/rasterize.py),
+The stroke path draws every digit with a PEN_WIDTH pen (model/core/contract.py),
 and the model learnt pen-written digits at that width. An image's strokes can
 be far thinner once the character is fitted into the 20x20 box: a 12 px pen on
 a 400 px pad is under a pixel wide for a digit as tall as the pad, and about
@@ -18,7 +18,7 @@ import math
 import numpy as np
 from PIL import Image
 
-from model.character.rasterize import INK_SPAN, PEN_WIDTH
+from model.core.contract import INK_SPAN, PEN_WIDTH
 
 # Strokes are grown at WORK_SCALE to twice WORK_SCALE times the output's
 # resolution (a 19-pixel character is worked on 38 to 76 pixels); a character

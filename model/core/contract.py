@@ -17,6 +17,20 @@ NUM_OUTPUTS = NUM_CLASSES + 1
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
 INPUT_DTYPE = np.float32
 
+# MNIST's digits have their centre of mass at (14.0, 14.0) in pixel-index
+# coordinates (measured on the training set: 13.99, 14.00).
+CENTRE = IMAGE_SIZE / 2
+# The ink, pen included, spans this many pixels along its longer side: one
+# less than BOX_SIZE because anti-aliasing at a sub-pixel position touches one
+# more pixel, and MNIST's ink (fringe included) stays inside 20x20.
+INK_SPAN = BOX_SIZE - 1
+# The pen, in output pixels, every stroke reaches the model with: calibrated so
+# rendered strokes have MNIST's median thickness (ink mass per unit of skeleton
+# length, about 2.85 px on the training set).
+PEN_WIDTH = 2.3
+# An image with fewer ink pixels than this is treated as empty.
+MIN_INK_PIXELS = 4
+
 
 def to_model_batch(images: np.ndarray) -> np.ndarray:
     """Turn 28x28 images (uint8 0..255 or float 0..1, with or without a batch

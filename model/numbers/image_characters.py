@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.character.normalize import normalize_ink
-from model.character.preprocess import MIN_INK_PIXELS
 from model.character.stroke_width import inside_width, stroke_width
+from model.core.contract import MIN_INK_PIXELS
 from model.inputs.images import LocatedInk
 from model.numbers.connected import Components, connected_components
 from model.numbers.cut_paths import cut_paths
