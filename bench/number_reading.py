@@ -44,7 +44,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 from bench.preprocess_latency import measure_interleaved, summarise
-from model.core import prediction as pipeline
 from model.core.inference import load_classifier
 from model.numbers.number import read_canvas_number, read_image_number
 from model.training import data
@@ -57,6 +56,7 @@ from testkit.payloads import (
     pad_png_data_url,
     place_on_pad,
 )
+from testkit.predict import predict_canvas, predict_image
 
 TARGET_CANVAS = 0.95
 TARGET_IMAGE = 0.92
@@ -92,15 +92,13 @@ def read_numbers(classifier, numbers) -> dict:
         alone = true_characters(number)
         counts["canvas given"] += (
             "".join(
-                str(pipeline.predict_canvas(classifier, canvas_json(g), PAD_SIZE, PAD_SIZE).digit)
+                str(predict_canvas(classifier, canvas_json(g), PAD_SIZE, PAD_SIZE).digit)
                 for g in alone
             )
             == number.text
         )
         counts["image given"] += (
-            "".join(
-                str(pipeline.predict_image(classifier, pad_png_data_url(g)).digit) for g in alone
-            )
+            "".join(str(predict_image(classifier, pad_png_data_url(g)).digit) for g in alone)
             == number.text
         )
     return {"counts": counts, "by_length": by_length, "total": len(numbers)}
@@ -115,9 +113,9 @@ def single_digits(classifier, records) -> Counter:
         image = read_image_number(classifier, url)
         counts["canvas one"] += len(canvas.characters) == 1
         counts["image one"] += len(image.characters) == 1
-        today_canvas = pipeline.predict_canvas(classifier, payload, PAD_SIZE, PAD_SIZE)
+        today_canvas = predict_canvas(classifier, payload, PAD_SIZE, PAD_SIZE)
         counts["canvas same"] += _same(canvas, today_canvas)
-        counts["image same"] += _same(image, pipeline.predict_image(classifier, url))
+        counts["image same"] += _same(image, predict_image(classifier, url))
         counts[f"{len(record['strokes'])} strokes"] += 1
         counts[f"{len(record['strokes'])} strokes one"] += len(canvas.characters) == 1
     return counts
@@ -160,7 +158,7 @@ def committed_samples(classifier) -> Counter:
         reading = read_canvas_number(classifier, *args)
         counts["fixtures"] += 1
         counts["fixtures one and same"] += len(reading.characters) == 1 and _same(
-            reading, pipeline.predict_canvas(classifier, *args)
+            reading, predict_canvas(classifier, *args)
         )
     return counts
 
@@ -173,9 +171,9 @@ def cost(classifier, numbers, runs: int) -> list[tuple[str, tuple[float, float]]
     five_payloads = [canvas_json(n.strokes) for n in five]
     one_urls = [pad_png_data_url(g) for g in singles]
     five_urls = [pad_png_data_url(n.strokes) for n in five]
-    canvas_today = partial(pipeline.predict_canvas, classifier, width=PAD_SIZE, height=PAD_SIZE)
+    canvas_today = partial(predict_canvas, classifier, width=PAD_SIZE, height=PAD_SIZE)
     canvas_number = partial(read_canvas_number, classifier, width=PAD_SIZE, height=PAD_SIZE)
-    image_today = partial(pipeline.predict_image, classifier)
+    image_today = partial(predict_image, classifier)
     image_number = partial(read_image_number, classifier)
     cases = {
         "today: predict_canvas, one digit": (canvas_today, one_payloads),

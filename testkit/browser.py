@@ -20,10 +20,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from components import ids
 from components.drawing_pad import CANVAS_SIZE
-from model.core import prediction as pipeline
 from model.numbers import number
 from testkit.fixtures import pen_digits_sample
 from testkit.payloads import canvas_json, densify_by_step, place_on_pad
+from testkit.predict import predict_canvas
 
 # Headless Chromium as this project runs it everywhere (tests and bench/).
 CHROME_FLAGS = [
@@ -91,9 +91,7 @@ def pick_pen_digits(classifier, labels, tries: int = 30) -> dict[int, dict]:
         candidates = [d for d in digits if d["label"] == label][:tries]
         for digit in candidates:
             strokes = to_canvas(digit["strokes"])
-            answer = pipeline.predict_canvas(
-                classifier, canvas_json(strokes), CANVAS_SIZE, CANVAS_SIZE
-            )
+            answer = predict_canvas(classifier, canvas_json(strokes), CANVAS_SIZE, CANVAS_SIZE)
             if answer.digit == label and not answer.unsure:
                 chosen[label] = digit
                 break

@@ -4,9 +4,10 @@ written side by side on the pad as a pointer draws them."""
 
 import numpy as np
 
-from model.core.prediction import Prediction, predict_canvas
+from model.core.prediction import Prediction
 from testkit.fixtures import pen_digits_sample
 from testkit.payloads import PAD_SIZE, canvas_json, densify_by_step, place_on_pad
+from testkit.predict import predict_canvas
 
 # The fields every answer had before numbers were read.
 TODAY_FIELDS = tuple(Prediction.nothing().to_json())

@@ -10,11 +10,12 @@ import pytest
 from PIL import Image, ImageDraw
 
 from model.character import preprocess
-from model.core import prediction as pipeline
 from model.core.errors import InvalidInput
+from model.core.prediction import Prediction
 from model.numbers import number
 from testkit.fixtures import canvas_fixture
 from testkit.payloads import canvas_data, path_object, png_data_url
+from testkit.predict import predict_canvas, predict_image
 from web import limits
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -56,7 +57,7 @@ def assert_prediction_shape(body: dict) -> None:
     assert isinstance(body["empty"], bool)
 
 
-def assert_same_prediction(body: dict, expected: pipeline.Prediction) -> None:
+def assert_same_prediction(body: dict, expected: Prediction) -> None:
     assert body["digit"] == expected.digit
     assert body["empty"] == expected.empty
     assert body["not_a_digit"] == expected.not_a_digit
@@ -74,7 +75,7 @@ def test_canvas_json_string_gets_the_pipelines_prediction(client, classifier):
     assert body["empty"] is False
     assert body["digit"] == max(range(10), key=lambda d: body["probabilities"][d])
     assert body["confidence"] == pytest.approx(max(body["probabilities"]), abs=1e-6)
-    assert_same_prediction(body, pipeline.predict_canvas(classifier, drawing, 280, 280))
+    assert_same_prediction(body, predict_canvas(classifier, drawing, 280, 280))
 
 
 def test_recorded_dash_canvas_drawing_reads_as_its_digit(client):
@@ -112,7 +113,7 @@ def test_image_data_url_gets_the_pipelines_prediction(client, classifier):
     body = response.get_json()
     assert_prediction_shape(body)
     assert body["empty"] is False
-    assert_same_prediction(body, pipeline.predict_image(classifier, data_url))
+    assert_same_prediction(body, predict_image(classifier, data_url))
 
 
 @pytest.mark.parametrize(
@@ -141,7 +142,7 @@ def test_form_post_answers_json_by_default(client, classifier):
     response = client.post("/predict", data={"digit": data_url})
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert_same_prediction(response.get_json(), pipeline.predict_image(classifier, data_url))
+    assert_same_prediction(response.get_json(), predict_image(classifier, data_url))
 
 
 def test_form_post_takes_a_file_upload(client, classifier):
@@ -153,13 +154,13 @@ def test_form_post_takes_a_file_upload(client, classifier):
         content_type="multipart/form-data",
     )
     assert response.status_code == 200
-    assert_same_prediction(response.get_json(), pipeline.predict_image(classifier, png))
+    assert_same_prediction(response.get_json(), predict_image(classifier, png))
 
 
 @pytest.mark.parametrize("accept", [BROWSER_ACCEPT, "text/html"])
 def test_form_post_from_a_browser_gets_an_html_page(client, classifier, accept):
     data_url = seven_png_data_url()
-    expected = pipeline.predict_image(classifier, data_url)
+    expected = predict_image(classifier, data_url)
     response = client.post("/predict", data={"digit": data_url}, headers={"Accept": accept})
     assert response.status_code == 200
     assert response.mimetype == "text/html"

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model.core import prediction as pipeline
 from model.core.errors import InputTooLarge
 from model.numbers.number import MAX_CHARACTERS, NumberReading, read_canvas_number
 from testkit.fixtures import canvas_fixture, canvas_fixture_names, pen_digits_sample
@@ -21,6 +20,7 @@ from testkit.payloads import (
     place_on_pad,
     png_data_url,
 )
+from testkit.predict import predict_canvas, predict_image
 from testkit.sure_digits import TODAY_FIELDS, pointer_strokes, side_by_side
 
 ENTRY_FIELDS = {"digit", "confidence", "probabilities", "not_a_digit", "box"}
@@ -125,7 +125,7 @@ def test_an_empty_drawing_is_no_number(client):
 def test_a_recorded_digit_answers_as_today_and_as_its_number(client, classifier, name):
     record = canvas_fixture(name)
     args = (record["json_data"], record["width"], record["height"])
-    expected = pipeline.predict_canvas(classifier, *args)
+    expected = predict_canvas(classifier, *args)
     response = client.post(
         "/api/predict",
         json={"canvas": args[0], "width": args[1], "height": args[2]},
@@ -147,15 +147,15 @@ def test_pen_digits_answer_as_today_through_every_route(client, classifier):
         for response, expected in (
             (
                 post_canvas(client, strokes),
-                pipeline.predict_canvas(classifier, drawing, PAD_SIZE, PAD_SIZE),
+                predict_canvas(classifier, drawing, PAD_SIZE, PAD_SIZE),
             ),
             (
                 client.post("/api/predict", json={"image": image}),
-                pipeline.predict_image(classifier, image),
+                predict_image(classifier, image),
             ),
             (
                 client.post("/predict", data={"digit": image}),
-                pipeline.predict_image(classifier, image),
+                predict_image(classifier, image),
             ),
         ):
             answer = response.get_json()
@@ -198,7 +198,7 @@ def test_the_html_answer_shows_the_number_and_each_character(client, sure_digits
 
 def test_the_html_answer_for_one_digit_is_as_today(client, classifier, sure_digits):
     image = pad_png_data_url(number_strokes("7", sure_digits))
-    expected = pipeline.predict_image(classifier, image)
+    expected = predict_image(classifier, image)
     page = client.post("/predict", data={"digit": image}, headers=HTML).get_data(as_text=True)
     assert f"<p class='digit'>{expected.digit}</p>" in page
     assert f"confidence {expected.confidence:.1%}" in page

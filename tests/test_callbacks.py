@@ -13,19 +13,19 @@ from components.input_preview import preview_figure
 from components.layout import build_layout, model_note
 from components.prediction_text import EMPTY_PROMPT, headline_for, headline_for_error
 from components.probability_chart import BAR_COLOR, probability_figure
-from model.core import prediction as pipeline
+from model.core.prediction import Prediction
 from testkit.fixtures import canvas_fixture, canvas_fixture_names
 
 DIGIT_FIXTURES = canvas_fixture_names(drawn_digits_only=True)
 
 
-def make_prediction(probabilities, image=None) -> "pipeline.Prediction":
+def make_prediction(probabilities, image=None) -> "Prediction":
     probabilities = tuple(float(p) for p in probabilities)
     digit = int(np.argmax(probabilities))
     if image is None:
         image = np.zeros((28, 28), dtype=np.float32)
         image[6:22, 12:16] = 1.0
-    return pipeline.Prediction(
+    return Prediction(
         digit=digit,
         confidence=probabilities[digit],
         probabilities=probabilities,

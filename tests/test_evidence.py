@@ -7,7 +7,7 @@ import pytest
 
 from model import evidence
 from model.character.preprocess import preprocess_canvas
-from model.core import prediction as pipeline
+from model.core.prediction import Prediction
 from testkit.evidence_check import (
     REQUIRED_PASS_RATE,
     deletion_check,
@@ -15,6 +15,7 @@ from testkit.evidence_check import (
     held_out_writers,
 )
 from testkit.fixtures import canvas_fixture
+from testkit.predict import classify
 
 # Every fifth held-out digit: about 300 digits, a few seconds.
 EVERY = 5
@@ -92,7 +93,7 @@ def test_a_sure_answer_still_has_finite_log_odds():
 
 
 def test_explain_gives_the_input_and_ten_maps_as_json_lists(classifier):
-    prediction = pipeline.classify(
+    prediction = classify(
         classifier, preprocess_canvas(canvas_fixture("seven_brush12.json")["json_data"], 400, 400)
     )
     answer = evidence.explain(classifier, prediction)
@@ -104,7 +105,7 @@ def test_explain_gives_the_input_and_ten_maps_as_json_lists(classifier):
 
 
 def test_explain_of_an_empty_drawing_has_no_maps(classifier):
-    assert evidence.explain(classifier, pipeline.Prediction.nothing()) == {
+    assert evidence.explain(classifier, Prediction.nothing()) == {
         "input": None,
         "evidence": None,
     }

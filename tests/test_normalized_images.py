@@ -8,11 +8,11 @@ from PIL import Image
 from model.character.preprocess import preprocess_image
 from model.core.contract import BOX_SIZE
 from model.core.inference import load_classifier
-from model.core.prediction import predict_image
 from model.inputs.images import MIN_CONTRAST
 from model.numbers.number import read_image_number
 from testkit.fixtures import mnist_sample
 from testkit.payloads import image_bytes
+from testkit.predict import predict_image
 
 # The image path drops what is fainter than MIN_CONTRAST of the strongest ink
 # (JPEG ringing, paper texture) and stretches the strongest to 255 (MNIST's

@@ -5,9 +5,10 @@ import pytest
 
 from components import callbacks, ids, prediction_text
 from model.character.preprocess import Preprocessed, preprocess_strokes
-from model.core import prediction as pipeline
+from model.core.prediction import Prediction
 from model.numbers.number import CharacterReading, NumberReading
 from testkit.payloads import canvas_json
+from testkit.predict import classify
 from web import paths
 from web.html_answers import html_result
 
@@ -32,7 +33,7 @@ def outputs(digits, not_a_digit):
 
 
 def test_a_not_a_digit_answer_has_no_digit_and_keeps_ten_digit_bars():
-    prediction = pipeline.classify(FakeClassifier(outputs([3, 1] + [0.5] * 8, 0.9)), DRAWING)
+    prediction = classify(FakeClassifier(outputs([3, 1] + [0.5] * 8, 0.9)), DRAWING)
     assert prediction.not_a_digit and prediction.digit is None and not prediction.empty
     assert prediction.confidence == pytest.approx(0.9)
     assert len(prediction.probabilities) == 10
@@ -44,19 +45,19 @@ def test_a_not_a_digit_answer_has_no_digit_and_keeps_ten_digit_bars():
 
 
 def test_below_the_cards_threshold_the_likeliest_digit_is_answered():
-    prediction = pipeline.classify(FakeClassifier(outputs([1] * 7 + [13, 1, 1], 0.6)), DRAWING)
+    prediction = classify(FakeClassifier(outputs([1] * 7 + [13, 1, 1], 0.6)), DRAWING)
     assert not prediction.not_a_digit and prediction.digit == 7
     assert prediction.confidence == pytest.approx(13 / 22, rel=1e-5)  # among the digits
     assert prediction.to_json()["not_a_digit"] is False
 
 
 def test_a_ten_output_model_never_answers_not_a_digit():
-    prediction = pipeline.classify(FakeClassifier([0.05] * 8 + [0.3, 0.3]), DRAWING)
+    prediction = classify(FakeClassifier([0.05] * 8 + [0.3, 0.3]), DRAWING)
     assert prediction.digit == 8 and not prediction.not_a_digit
 
 
 def test_an_empty_drawing_is_empty_not_a_non_digit():
-    prediction = pipeline.classify(FakeClassifier(outputs([1] * 10, 0.99)), Preprocessed.nothing())
+    prediction = classify(FakeClassifier(outputs([1] * 10, 0.99)), Preprocessed.nothing())
     assert prediction.empty and not prediction.not_a_digit and prediction.digit is None
 
 
@@ -77,7 +78,7 @@ NON_DIGIT_SHAPES = {
 @pytest.mark.parametrize("name", NON_DIGIT_SHAPES)
 def test_the_committed_model_says_a_drawn_shape_or_letter_is_not_a_digit(classifier, name):
     strokes = [np.array(stroke, dtype=float) for stroke in NON_DIGIT_SHAPES[name]]
-    prediction = pipeline.classify(classifier, preprocess_strokes(strokes, 400, 400))
+    prediction = classify(classifier, preprocess_strokes(strokes, 400, 400))
     assert prediction.not_a_digit, (name, prediction.digit, prediction.confidence)
 
 
@@ -102,7 +103,7 @@ def test_the_page_says_the_drawing_is_not_a_digit_and_keeps_the_bars(client):
 
 def test_the_form_routes_html_answer_says_not_a_digit_never_none(app):
     digits = (0.1,) * 10
-    answer = pipeline.Prediction(
+    answer = Prediction(
         digit=None, confidence=0.9, probabilities=digits, empty=False, image=None, not_a_digit=True
     )
     reading = NumberReading(

@@ -8,8 +8,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from model.core import prediction as pipeline
 from model.core.errors import InputTooLarge, InvalidInput
+from model.core.prediction import Prediction
 from model.numbers.connected import connected_components
 from model.numbers.number import (
     CharacterReading,
@@ -28,6 +28,7 @@ from testkit.payloads import (
     place_on_pad,
     png_data_url,
 )
+from testkit.predict import predict_canvas, predict_image
 from testkit.sure_digits import POINTER_STEP, TODAY_FIELDS, pointer_strokes, side_by_side
 
 # Issue 17's target for numbers of held-out writers through the canvas; the
@@ -62,7 +63,7 @@ def test_one_pen_digit_reads_exactly_as_today_through_the_canvas(classifier):
     for digit in pen_digits_sample():
         payload = canvas_json(pad_strokes(digit))
         reading = read_canvas_number(classifier, payload, PAD_SIZE, PAD_SIZE)
-        expected = pipeline.predict_canvas(classifier, payload, PAD_SIZE, PAD_SIZE)
+        expected = predict_canvas(classifier, payload, PAD_SIZE, PAD_SIZE)
         assert len(reading.characters) == 1, f"pen digit {digit['index']} was split"
         assert today(reading) == today(expected)
         assert reading.number == (None if expected.not_a_digit else str(expected.digit))
@@ -74,7 +75,7 @@ def test_recorded_drawings_read_as_today(classifier, name):
     record = canvas_fixture(name)
     args = (record["json_data"], record["width"], record["height"])
     try:
-        expected = pipeline.predict_canvas(classifier, *args)
+        expected = predict_canvas(classifier, *args)
     except InvalidInput as error:
         with pytest.raises(type(error)):
             read_canvas_number(classifier, *args)
@@ -89,7 +90,7 @@ def test_one_pen_digit_reads_exactly_as_today_through_an_image(classifier):
         url = png_data_url(draw_strokes(pad_strokes(digit), size=PAD_SIZE))
         reading = read_image_number(classifier, url)
         assert len(reading.characters) == 1, f"pen digit {digit['index']} was split"
-        assert today(reading) == today(pipeline.predict_image(classifier, url))
+        assert today(reading) == today(predict_image(classifier, url))
 
 
 @pytest.mark.parametrize("digits", ["42", "2026", "31415", "70", "118"])
@@ -130,7 +131,7 @@ def test_a_four_with_its_stem_right_of_its_corner_reads_as_one_four(classifier, 
     payload = canvas_json(two_stroke_four(stem_at))
     reading = read_canvas_number(classifier, payload, PAD_SIZE, PAD_SIZE)
     assert reading.number == "4"
-    assert today(reading) == today(pipeline.predict_canvas(classifier, payload, PAD_SIZE, PAD_SIZE))
+    assert today(reading) == today(predict_canvas(classifier, payload, PAD_SIZE, PAD_SIZE))
 
 
 def test_the_same_strokes_far_apart_are_two_characters(classifier):
@@ -184,7 +185,7 @@ def test_an_empty_drawing_is_no_number(classifier):
     ):
         answer = reading.to_json()
         assert answer["empty"] is True and answer["number"] is None and answer["digits"] == []
-        assert today(reading) == today(pipeline.Prediction.nothing())
+        assert today(reading) == today(Prediction.nothing())
 
 
 def test_thirteen_characters_are_refused_clearly(classifier, sure_digits):

@@ -25,8 +25,8 @@ from components.input_preview import (
 from components.layout import build_layout
 from components.prediction_text import Headline, digit_class, headline_for_number
 from components.probability_chart import BAR_COLOR, probability_figure
-from model.core import prediction as pipeline
 from model.core.inference import DEFAULT_CARD_PATH
+from model.core.prediction import Prediction
 from model.numbers import number
 from testkit.browser import number_on_pad
 from testkit.fixtures import canvas_fixture
@@ -242,7 +242,7 @@ def reading_of(*characters) -> number.NumberReading:
         top = 0 if digit is None else digit
         probabilities = [(1 - confidence) / 9] * 10
         probabilities[top] = confidence
-        prediction = pipeline.Prediction(
+        prediction = Prediction(
             digit=digit,
             confidence=confidence,
             probabilities=tuple(probabilities),

@@ -1,7 +1,4 @@
-"""From a drawing to a prediction: preprocessing and inference in one call.
-
-This is what the dashboard's callbacks and the HTTP API both call, so the
-page and the API always answer the same for the same drawing.
+"""What the model's outputs for one character mean: a Prediction.
 
 The model has eleven outputs: the ten digits, then "not a digit". A drawing is
 answered "not a digit" when that output reaches the threshold its model card
@@ -15,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.character.preprocess import Preprocessed, preprocess_canvas, preprocess_image
 from model.core.contract import NOT_A_DIGIT, NUM_CLASSES
 
 # Below this top probability the page says the model is unsure and shows the
@@ -62,15 +58,6 @@ class Prediction:
         }
 
 
-def classify(classifier, preprocessed: Preprocessed) -> Prediction:
-    """Run the classifier on a preprocessed drawing."""
-    if preprocessed.empty:
-        return Prediction.nothing()
-    return read_probabilities(
-        classifier, classifier.predict(preprocessed.image), preprocessed.image
-    )
-
-
 def read_probabilities(classifier, outputs: np.ndarray, image: np.ndarray) -> Prediction:
     """The prediction the classifier's outputs for `image` make: the ten digits'
     probabilities, and "not a digit" when the eleventh output reaches the card's
@@ -93,13 +80,3 @@ def read_probabilities(classifier, outputs: np.ndarray, image: np.ndarray) -> Pr
         image=image,
         not_a_digit=digit is None,
     )
-
-
-def predict_canvas(classifier, json_data, width=None, height=None) -> Prediction:
-    """dash-canvas json_data (string or dict) to a prediction."""
-    return classify(classifier, preprocess_canvas(json_data, width, height))
-
-
-def predict_image(classifier, data) -> Prediction:
-    """An image (data URL or bytes) to a prediction."""
-    return classify(classifier, preprocess_image(data))

@@ -53,8 +53,8 @@ def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None
     if float((whole[2:] - whole[:2]).max()) < min_extent:
         return None
     if len(strokes) == 1:
-        # One stroke is one character: rendered as model/core/prediction.py renders
-        # a digit (the same image), at no more cost.
+        # One stroke is one character: rendered as model/character/preprocess.py
+        # renders a digit (the same image), at no more cost.
         tallest = float(whole[3] - whole[1])
         return Layout([()], [_candidate(0, 0, 1, points, counts, whole.tolist())], tallest)
     starts = counts.cumsum() - counts

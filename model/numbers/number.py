@@ -3,14 +3,15 @@ every character's own reading.
 
 `read_canvas_number` and `read_image_number` are what the API and the page
 call; both answer a `NumberReading`. The drawing's candidate characters
-(model/numbers/characters.py, model/numbers/image_characters.py) are classified as
-model/numbers/splitting.py needs them to pick the reading: only those that could be
-part of it. A drawing of one character answers exactly what model/core/prediction.py
-answers for it today, with the number and the one character's entry added.
+(model/numbers/characters.py, model/numbers/image_characters.py) are classified
+as model/numbers/splitting.py needs them to pick the reading: only those that
+could be part of it. A drawing of one character answers exactly what reading it
+as one character answers (model/character/preprocess.py, then the classifier),
+with the number and the one character's entry added.
 
-A reading has at most MAX_CHARACTERS characters. model/numbers/grouping.py refuses a
-drawing with more before anything is classified (so a drawing of a thousand
-dots costs little); a NumberReading refuses more too, as an image's ink cut
+A reading has at most MAX_CHARACTERS characters. model/numbers/grouping.py
+refuses a drawing with more before anything is classified (so a drawing of a
+thousand dots costs little); a NumberReading refuses more too, as an image's ink cut
 where digits touch can come apart into more characters than it had pieces.
 Both raise InputTooLarge, as every other stated limit on input does.
 """
