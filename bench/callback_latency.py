@@ -20,7 +20,7 @@ import itertools
 import json
 import time
 
-from components.callbacks import dash_update_request
+from testkit.dash_requests import dash_update_request
 from testkit.fixtures import canvas_fixture, canvas_fixture_names, pen_digits_sample
 from testkit.payloads import canvas_json, pen_digit_drawings
 from testkit.servers import GunicornServer

@@ -13,13 +13,10 @@ from components import (
     prediction_text,
     probability_chart,
 )
-from components.about_model import about_model, model_note
+from components.about_model import about_model
 
 # One name for the app: the tab title, the page heading and the README say it.
 APP_NAME = "Digit reader"
-
-# model_note is part of this module's interface (tests and older imports use it here).
-__all__ = ["INDEX_STRING", "build_layout", "model_note"]
 
 # Dash's own page, saying its language, so screen readers pronounce it as English.
 INDEX_STRING = _default_index.replace("<html>", '<html lang="en">', 1)

@@ -10,11 +10,12 @@ no more than one pixel does, and they are a fifth of the calls. Each map is
 scaled into [-1, 1] by its own largest magnitude, so 1 marks the strongest
 evidence for that digit in this drawing, not a fixed amount.
 
-Chosen by measurement (python -m bench.evidence): deleting the fifth of the ink
-with the most evidence for the answer lowers its log-odds more than deleting a
-random fifth on about 95% of held-out writers' digits (3x3 patches: about the
-same at half again the calls; input gradient x input: 70%; the ink itself:
-77%), at one model call per inked patch (13 for a typical digit, at most 49).
+Chosen by measurement (python -m bench.evidence; its figures are in
+docs/model.md): deleting the fifth of the ink with the most evidence for the
+answer lowers its log-odds more than deleting a random fifth on more held-out
+writers' digits than input gradient x input or the ink itself do, and 3x3
+patches do no better at half again the calls. It costs one model call per
+inked patch (at most 49).
 
 Everything here works on one 28x28 image, so a drawing of several characters
 gets one set of maps per character.

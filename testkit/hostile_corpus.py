@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageDraw
 
-from components import callbacks, ids
+from components import ids
 from model.character import preprocess
 from model.core import json_text
 from model.inputs.images import MAX_JPEG_SCANS
 from testkit import payloads
+from testkit.dash_requests import dash_update_request
 from testkit.fixtures import canvas_fixture, pen_digits_sample
 from testkit.payloads import canvas_data as canvas
 from testkit.payloads import data_url, image_bytes
@@ -798,7 +799,7 @@ CASES += [
 
 
 def dash_body(json_data=None, **changes) -> dict:
-    body = callbacks.dash_update_request(json_data)
+    body = dash_update_request(json_data)
     body.update(changes)
     return body
 
@@ -811,7 +812,7 @@ def dash_case(case_id: str, status: int, says: str, body, raw: bool = False, **e
 
 def evidence_for(digit) -> dict:
     """A drawing sent with `digit` as the evidence digit the page asks about."""
-    return callbacks.dash_update_request(GOOD_CANVAS, evidence_digit=digit)
+    return dash_update_request(GOOD_CANVAS, evidence_digit=digit)
 
 
 CLIENTSIDE = dash_body(

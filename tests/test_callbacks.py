@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 
 from components import callbacks, ids
+from components.about_model import model_note
 from components.input_preview import preview_figure
-from components.layout import build_layout, model_note
+from components.layout import build_layout
 from components.prediction_text import EMPTY_PROMPT, headline_for, headline_for_error
 from components.probability_chart import BAR_COLOR, probability_figure
 from model.core.prediction import Prediction
+from testkit.dash_requests import dash_update_request
 from testkit.fixtures import canvas_fixture, canvas_fixture_names
 
 DIGIT_FIXTURES = canvas_fixture_names(drawn_digits_only=True)
@@ -203,7 +205,7 @@ def post(client, body):
 
 def test_endpoint_answers_a_recorded_stroke_with_the_digit(client):
     fixture = canvas_fixture("seven_brush12.json")
-    response = post(client, callbacks.dash_update_request(fixture["json_data"]))
+    response = post(client, dash_update_request(fixture["json_data"]))
     assert response.status_code == 200
     outputs = response.get_json()["response"]
     assert outputs[ids.PREDICTED_DIGIT]["children"] == "7"
@@ -213,7 +215,7 @@ def test_endpoint_answers_a_recorded_stroke_with_the_digit(client):
 
 def test_endpoint_answers_a_broken_touch_payload_with_a_message(client):
     fixture = canvas_fixture("touch_broken_two.json")
-    response = post(client, callbacks.dash_update_request(fixture["json_data"]))
+    response = post(client, dash_update_request(fixture["json_data"]))
     assert response.status_code == 200
     outputs = response.get_json()["response"]
     assert outputs[ids.PREDICTED_DIGIT]["children"] == ""
@@ -222,9 +224,7 @@ def test_endpoint_answers_a_broken_touch_payload_with_a_message(client):
 
 def test_clear_empties_everything_and_swaps_in_a_fresh_canvas(client):
     drawn = canvas_fixture("five_brush24.json")["json_data"]
-    body = callbacks.dash_update_request(
-        drawn, clear_clicks=1, changed=f"{ids.CLEAR_BUTTON}.n_clicks"
-    )
+    body = dash_update_request(drawn, clear_clicks=1, changed=f"{ids.CLEAR_BUTTON}.n_clicks")
     response = post(client, body)
     assert response.status_code == 200
     outputs = response.get_json()["response"]

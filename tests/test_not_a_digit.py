@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from components import callbacks, ids, prediction_text
+from components import ids, prediction_text
 from model.character.preprocess import Preprocessed, preprocess_strokes
 from model.core.prediction import Prediction
 from model.numbers.number import CharacterReading, NumberReading
+from testkit.dash_requests import dash_update_request
 from testkit.payloads import canvas_json
 from testkit.predict import classify
 from web import paths
@@ -93,7 +94,7 @@ def test_the_api_answers_not_a_digit_with_a_null_digit(client):
 
 def test_the_page_says_the_drawing_is_not_a_digit_and_keeps_the_bars(client):
     star = canvas_json(NON_DIGIT_SHAPES["star"], as_fabric=False)
-    page = client.post(paths.DASH_CALLBACK_PATH, json=callbacks.dash_update_request(star))
+    page = client.post(paths.DASH_CALLBACK_PATH, json=dash_update_request(star))
     outputs = page.get_json()["response"]
     assert outputs[ids.PREDICTED_DIGIT]["children"] == prediction_text.NOT_A_DIGIT_MARK
     assert outputs[ids.PREDICTION_DETAIL]["children"] == prediction_text.NOT_A_DIGIT

@@ -29,6 +29,7 @@ from model.core.inference import DEFAULT_CARD_PATH
 from model.core.prediction import Prediction
 from model.numbers import number
 from testkit.browser import number_on_pad
+from testkit.dash_requests import dash_update_request
 from testkit.fixtures import canvas_fixture
 from testkit.payloads import canvas_json
 
@@ -124,7 +125,7 @@ def test_evidence_asked_for_an_empty_pad_waits_for_a_drawing(classifier, json_da
 
 def test_endpoint_answers_with_the_evidence_for_the_chosen_digit(client):
     fixture = canvas_fixture("seven_brush12.json")
-    body = callbacks.dash_update_request(
+    body = dash_update_request(
         fixture["json_data"], changed=f"{ids.EVIDENCE_DIGIT}.data", evidence_digit=7
     )
     response = client.post("/_dash-update-component", json=body)
@@ -378,7 +379,7 @@ def test_drawn_42_reads_as_the_number_with_the_real_model(classifier):
 
 def test_endpoint_answers_a_chosen_character_without_drawing_the_buttons_again(client, classifier):
     strokes = number_on_pad(classifier, "42")
-    body = callbacks.dash_update_request(
+    body = dash_update_request(
         canvas_json(strokes), changed=f"{ids.SELECTED_CHARACTER}.data", selected=1
     )
     response = client.post("/_dash-update-component", json=body)
@@ -389,7 +390,7 @@ def test_endpoint_answers_a_chosen_character_without_drawing_the_buttons_again(c
     assert ids.CHARACTER_TILES not in outputs  # the pressed button keeps the keyboard's focus
     drawn = client.post(
         "/_dash-update-component",
-        json=callbacks.dash_update_request(canvas_json(strokes), selected=1),
+        json=dash_update_request(canvas_json(strokes), selected=1),
     ).get_json()["response"]
     tiles = drawn[ids.CHARACTER_TILES]["children"]
     assert [t["props"]["aria-pressed"] for t in tiles] == ["false", "true"]
