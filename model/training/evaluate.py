@@ -13,8 +13,6 @@ expected calibration error (10 bins) before and after the temperature.
 
 import argparse
 import io
-import json
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -264,7 +262,7 @@ def main(argv=None) -> None:
     from model.core.inference import DEFAULT_CARD_PATH, DEFAULT_MODEL_PATH
     from model.training import data
     from model.training.calibration import plot_reliability
-    from model.training.export import write_card
+    from model.training.card_file import read_card, write_card
 
     parser = argparse.ArgumentParser(description="Measure the committed model with LiteRT.")
     parser.add_argument("--mnist", default=str(data.MNIST_PATH))
@@ -301,7 +299,7 @@ def main(argv=None) -> None:
             f"{'met' if item['met'] else 'NOT MET'}"
         )
     if args.write_card:
-        card = json.loads(Path(args.card).read_text())
+        card = read_card(args.card)
         card["evaluation"] = {"targets": targets, "methods": METHODS, "figures": figures}
         write_card(card, args.card)
     if args.plot and "calibration" in figures:

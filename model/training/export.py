@@ -16,7 +16,6 @@ the input contract, the file's sha256, and how it was trained and measured.
 """
 
 import argparse
-import json
 from pathlib import Path
 
 import tensorflow as tf
@@ -26,6 +25,7 @@ from model.core.hashing import sha256_of
 from model.core.inference import DEFAULT_CARD_PATH as CARD_PATH
 from model.core.inference import DEFAULT_MODEL_PATH as TFLITE_PATH
 from model.core.inference import SHIPPED_DIR as MODEL_DIR
+from model.training.card_file import read_card, write_card
 
 WEIGHTS_PATH = MODEL_DIR / "digit_cnn.weights.h5"
 QUANTIZATION = "dynamic-range: int8 weights, float32 activations, inputs and outputs"
@@ -54,12 +54,6 @@ def file_identity(tflite_path: Path) -> dict:
     }
 
 
-def write_card(card: dict, path=CARD_PATH) -> Path:
-    path = Path(path)
-    path.write_text(json.dumps(card, indent=2) + "\n")
-    return path
-
-
 def reexport(weights_path, card_path, tflite_path, mnist_path, pen_path) -> dict:
     """The committed weights exported again, the card's file identity and its
     LiteRT figures (MNIST, held-out writers, agreement with Keras) measured anew."""
@@ -69,7 +63,7 @@ def reexport(weights_path, card_path, tflite_path, mnist_path, pen_path) -> dict
     from model.training.evaluate import exported_figures
     from model.training.network import build_model
 
-    card = json.loads(Path(card_path).read_text())
+    card = read_card(card_path)
     config = TrainingConfig.from_dict(card["training"]["config"])
     model = build_model(config.dropout)
     model.load_weights(weights_path)

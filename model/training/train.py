@@ -25,7 +25,7 @@ import tensorflow as tf
 
 from model.core.contract import NOT_A_DIGIT, NUM_OUTPUTS
 from model.core.inference import DigitClassifier
-from model.training import calibration, card, data, export, non_digits, styles
+from model.training import calibration, card, card_file, data, export, non_digits, styles
 from model.training.augment import augment_batch
 from model.training.config import TrainingConfig
 from model.training.evaluate import exported_figures
@@ -101,7 +101,7 @@ def train(config: TrainingConfig, mnist_path, pen_path, out_dir) -> dict:
     }
     measured = measure(model, tflite_path, sets, calibrated["not_a_digit_threshold"])
     model_card = card.describe(config, model, tflite_path, run, measured, calibrated)
-    export.write_card(model_card, Path(out_dir) / export.CARD_PATH.name)
+    card_file.write_card(model_card, Path(out_dir) / export.CARD_PATH.name)
     print(
         f"MNIST test accuracy {model_card['mnist_test_accuracy']:.4%}, "
         f"held-out writers {model_card['pen_writers_heldout_accuracy']:.4%}, "
