@@ -38,3 +38,40 @@ def test_without_litert_the_server_stops_with_a_clear_error_not_a_tensorflow_fal
     assert "LiteRTMissing: LiteRT is not installed" in result.stderr
     assert "pip install -r requirements.txt" in result.stderr
     assert "tensorflow" not in result.stderr.lower()
+
+
+def test_importing_the_web_package_loads_nothing_and_opens_no_file():
+    # Only create_app() builds the app: importing web (and its settings) must
+    # not load the model, Dash or NumPy, nor read any file but its own source.
+    result = run_python(
+        "import sys\n"
+        "opened = []\n"
+        "def audit(event, args):\n"
+        "    if event == 'open' and isinstance(args[0], str):\n"
+        "        opened.append(args[0])\n"
+        "sys.addaudithook(audit)\n"
+        "import web, web.settings, web.worker\n"
+        "heavy = ('dash', 'flask', 'numpy', 'model', 'components', 'ai_edge_litert')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+        "print([p for p in opened if not p.endswith(('.py', '.pyc'))])\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["[]", "[]"]
+
+
+def test_create_app_uses_the_classifier_it_is_given_and_reads_no_environment(
+    classifier, monkeypatch
+):
+    import model.core.inference
+    from web import create_app
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("create_app loaded a model it was not asked to")
+
+    monkeypatch.setattr(model.core.inference, "load_classifier", no_loading)
+    monkeypatch.setenv("PORT", "not a port")  # read by Settings.from_env(), not here
+    first = create_app({"classifier": classifier})
+    second = create_app({"classifier": classifier})
+    assert first.server is not second.server
+    assert first.server.test_client().get("/healthz").get_json() == {"status": "ok"}
+    assert second.server.test_client().get("/healthz").get_json() == {"status": "ok"}
