@@ -2,8 +2,8 @@
 /_dash-update-component, each with the status and the words of the error it
 must get (or a clean 200 for odd but valid input).
 
-tests/test_bad_input_corpus.py sends CASES through Flask's test client,
-tests/test_gunicorn.py and bench/hostile_corpus.py to the real server
+tests/web/test_hostile_corpus.py sends CASES through Flask's test client,
+tests/web/test_gunicorn.py and bench/hostile_corpus.py to the real server
 (`raw_request`), where the bench measures each request's time and each
 worker's peak memory.
 """
@@ -975,7 +975,7 @@ def fresh_kwargs(case: Case) -> dict:
 
 def raw_request(case: Case, host: str = "127.0.0.1") -> bytes:
     """The case as the bytes of one HTTP/1.1 request on its own connection (for
-    the real server: tests/test_gunicorn.py and bench/hostile_corpus.py)."""
+    the real server: tests/web/test_gunicorn.py and bench/hostile_corpus.py)."""
     from werkzeug.test import EnvironBuilder
 
     builder = EnvironBuilder(case.path, method=case.method, **fresh_kwargs(case))

@@ -35,7 +35,7 @@ PEN_DIGITS_URL = (
 # (scripts/datasets/README.md and import_datasets.py).
 PEN_DIGITS_ZIP_SHA256 = "1e02bea023613c2b11c9492f6f34caf975420455934f3527d270cee9a1f03b64"
 # The resampled training set inside it. Computed here: ../shared/data/pen-digits-train.json
-# written back as UCI text, y flipped back (tests/test_fetch_data.py does it).
+# written back as UCI text, y flipped back (tests/training/test_fetch_data.py does it).
 PENDIGITS_TRA_SHA256 = "e2b9eb9f0d0467e2b64a4816a3420edf2b8043447576f4b84337aba44a9f97d3"
 # What the converted files must hold: computed here from ../shared/data, the files
 # the committed model was trained on (data.mnist_content_sha256 for MNIST, whose

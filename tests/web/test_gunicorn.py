@@ -21,7 +21,7 @@ from testkit.servers import GunicornServer
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 READ_TIMEOUT_S = 3
 # Each worker's peak resident size over the whole hostile corpus (issue 15).
 MAX_WORKER_PEAK_MB = 150

@@ -45,7 +45,7 @@ def seven_png_data_url(background="white", ink="black") -> str:
 
 
 def assert_prediction_shape(body: dict) -> None:
-    # Today's fields, and the number read (issue 17: tests/test_api_numbers.py).
+    # Today's fields, and the number read (issue 17: tests/web/test_api_numbers.py).
     assert set(body) == {
         *("digit", "confidence", "probabilities", "empty", "not_a_digit"),
         *("number", "digits"),

@@ -25,7 +25,7 @@ from model.inputs.images import ink_map, open_image
 from testkit.payloads import data_url
 from testkit.payloads import image_bytes as encode
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # A "4" as a person draws it on the 400 px pad: the open L, then the stem.
 FOUR = [[(150, 60), (95, 235), (295, 235)], [(245, 110), (238, 350)]]
 # Nearly the same image: a one-pixel shift of this digit is about 0.08.
