@@ -11,7 +11,7 @@ answers) is compressed per response by flask-compress, at its defaults.
 
 Cache headers: Dash already gives fingerprinted component-suite URLs a one-year
 max-age; /assets/ URLs carry the file's modification time (`?m=`), so they get
-the same. The API's answers are `no-store` (api.py).
+the same. The API's answers are `no-store` (web/responses.py).
 """
 
 import gzip

@@ -3,10 +3,9 @@ the stroke path draws with.
 
 The stroke path draws every digit with a PEN_WIDTH pen (model/core/contract.py),
 and the model learnt pen-written digits at that width. An image's strokes can
-be far thinner once the character is fitted into the 20x20 box: a 12 px pen on
-a 400 px pad is under a pixel wide for a digit as tall as the pad, and about
-1.5 pixels for a digit of a number. Thin, the pen-written conventions the model
-knows at its own pen width read as MNIST's (a 1 with a long upstroke as a 7),
+be far thinner once the character is fitted into the 20x20 box: a fine pen, or
+a digit drawn large, leaves strokes a pixel wide or less. Thin, the pen-written
+conventions the model knows at its own pen width read as MNIST's (a 1 with a long upstroke as a 7),
 so `thickened` grows strokes surely thinner than that to PEN_WIDTH before
 the character is normalised (on the 24 writers the held-out figures do not
 use, numbers read through an image went from 88.8% to 92.5% exactly right).

@@ -1,5 +1,5 @@
 """Strict JSON from a client, at a cost bounded by its size: the one loader for
-request bodies (api.py) and canvas strings (model/inputs/canvas.py).
+request bodies (web/request_body.py) and canvas strings (model/inputs/canvas.py).
 
 Commas, colons, brackets and braces are counted before parsing: 2 MB of "[],"
 would parse into 40 MB of lists, 9 MB into 200 MB. A drawing at the canvas
