@@ -400,6 +400,62 @@ def png_with_chunk(tag: bytes, payload: bytes) -> bytes:
     return png[:33] + chunk + png[33:]
 
 
+def png_with_text_chunks(count: int) -> bytes:
+    """good_png() with `count` compressed text chunks of 1 MB each (more than
+    Pillow reads of them in all)."""
+    text = zlib.compress(b"a" * 1_000_000, 9)
+    chunks = b"".join(png_chunk(b"zTXt", b"k%d\x00\x00" % i + text) for i in range(count))
+    png = good_png()
+    return png[:33] + chunks + png[33:]
+
+
+def png_chunk(tag: bytes, payload: bytes) -> bytes:
+    return (
+        struct.pack(">I", len(payload))
+        + tag
+        + payload
+        + struct.pack(">I", zlib.crc32(tag + payload))
+    )
+
+
+# What undoes each EXIF orientation: a photo stored with orientation k is the
+# upright picture put through STORED_AS[k].
+STORED_AS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+def seven() -> Image.Image:
+    """An upright 7 on a portrait page, as a phone photographs it."""
+    image = Image.new("RGB", (300, 400), "white")
+    ImageDraw.Draw(image).line([(60, 80), (230, 80), (120, 340)], fill="black", width=22)
+    return image
+
+
+def seven_photo(orientation: int) -> bytes:
+    """seven() as a phone's JPEG stores it with EXIF `orientation` (1-8)."""
+    stored = seven() if orientation == 1 else seven().transpose(STORED_AS[orientation])
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return encoded(stored, "JPEG", quality=90, exif=exif.tobytes())
+
+
+def with_exif_segment(jpeg: bytes, payload: bytes) -> bytes:
+    """A JPEG with an APP1 (EXIF) segment of `payload` right after its start."""
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
+def grey_ink_four() -> np.ndarray:
+    """four() in grey ink on grey paper: 8-bit levels 100 (ink) and 227 (paper)."""
+    return (np.asarray(four("L")) // 2 + 100).astype(np.uint8)
+
+
 def many_frames_gif(frames: int) -> bytes:
     images = [four("L", 56).convert("P") for _ in range(frames)]
     return encoded(images[0], "GIF", save_all=True, append_images=images[1:])
@@ -577,6 +633,51 @@ IMAGE_CASES = [
     ("sgi", encoded(four(), "SGI"), 400, "not a readable image"),
     ("truncated-jpeg", encoded(four(), "JPEG")[:2000], 400, "image"),
     ("truncated-gif", encoded(four().convert("P"), "GIF")[:300], 400, "image"),
+    # Issue 25: odd colour modes, 16-bit levels, phone photos, Pillow's errors.
+    ("tiff-cielab", encoded(four().convert("LAB"), "TIFF"), 200, '"number":"4"'),
+    ("tiff-cmyk", encoded(four("CMYK"), "TIFF"), 200, '"number":"4"'),
+    ("tiff-la", encoded(four("L").convert("LA"), "TIFF"), 200, '"number":"4"'),
+    ("tiff-1-bit", encoded(four("1"), "TIFF", compression="group4"), 200, '"number":"4"'),
+    (
+        "png-palette-transparent-paper",
+        encoded(four().convert("P"), "PNG", transparency=four().convert("P").getpixel((0, 0))),
+        200,
+        '"number":"4"',
+    ),
+    (
+        "png-16-bit-grey-ink",
+        encoded(Image.fromarray(grey_ink_four().astype(np.uint16) * 257), "PNG"),
+        200,
+        '"number":"4"',
+    ),
+    (
+        "tiff-16-bit-grey-ink",
+        encoded(Image.fromarray(grey_ink_four().astype(np.uint16) * 257), "TIFF"),
+        200,
+        '"number":"4"',
+    ),
+    (
+        "tiff-32-bit-grey-ink",
+        encoded(Image.fromarray(grey_ink_four().astype(np.int32) * 1000), "TIFF"),
+        200,
+        '"number":"4"',
+    ),
+    (
+        "tiff-float-grey-ink",
+        encoded(Image.fromarray(grey_ink_four().astype(np.float32) / 255), "TIFF"),
+        200,
+        '"number":"4"',
+    ),
+    *[(f"jpeg-exif-orientation-{k}", seven_photo(k), 200, '"number":"7"') for k in range(2, 9)],
+    (
+        "jpeg-exif-garbage",
+        with_exif_segment(encoded(seven(), "JPEG"), b"Exif\x00\x00MM\x00*\xff\xff\xff\xff"),
+        200,
+        '"number":"7"',
+    ),
+    ("png-80-text-chunks", png_with_text_chunks(80), 400, "metadata (text or colour profile)"),
+    ("no-image-bytes", b"this is not a picture of a digit", 400, "not a readable image (PNG"),
+    ("png-corrupt-header", good_png()[:40] + b"\x00" + good_png()[41:], 400, "starts as a PNG"),
 ]
 
 
