@@ -730,11 +730,54 @@ def number_image(count: int) -> bytes:
     return image_bytes(payloads.draw_strokes(pen_number(count), size=720, width=4))
 
 
+def heavy_scribbles(points_each: int = 500, seed: int = 0) -> list[np.ndarray]:
+    """Issue 25's heaviest valid number: twelve top-heavy scribbles in one row,
+    wide and narrow by turns, each sharing a few columns with the next (so the
+    splitter tries every neighbouring pair as one character), each just within
+    what a drawing of one digit may cost; whole canvas units, about 200 kB."""
+    rng = np.random.default_rng(seed)
+    strokes, left = [], 10.0
+    for index in range(12):
+        width = 90.0 if index % 2 == 0 else 30.0
+        scribble = np.stack(
+            [rng.uniform(left, left + width, points_each), rng.uniform(100, 150, points_each)], 1
+        )
+        tail = [[left + width / 2, 200.0]]  # the scribble's stem: its ink is at the top
+        strokes.append(np.round(np.concatenate([scribble, tail])))
+        left += width - 3
+    return strokes
+
+
+def dense_pair(gap: float, points_each: int = 600) -> list[np.ndarray]:
+    """Two dense scribbles 60 wide and 100 tall, each within what a drawing of
+    one digit may cost, `gap` apart (-1: their boxes overlap by one unit)."""
+    strokes = []
+    for index, left in enumerate((0.0, 60.0 + gap)):
+        rng = np.random.default_rng(index + 1)
+        xy = [rng.uniform(left, left + 60, points_each), rng.uniform(0, 100, points_each)]
+        strokes.append(np.round(np.stack(xy, 1), 1) + 50)
+    return strokes
+
+
+HEAVY_SCRIBBLES = payloads.canvas_json(heavy_scribbles())
+
 # Numbers (issue 17): at most model.number.MAX_CHARACTERS characters are read;
 # more is refused before any is classified, however many pieces the ink has.
 # The page answers a 200 for each, saying what it read or the error.
 NUMBER_CANVAS_CASES = [
     ("12-digits", payloads.canvas_json(pen_number(12)), 200, '"digits"'),
+    # Issue 25: what a request costs is bounded as a whole, and a refusal is
+    # decided from the drawing, not from the candidates tried.
+    ("12-heavy-scribbles", HEAVY_SCRIBBLES, 200, '"digits"'),
+    ("dense-pair-overlapping", payloads.canvas_json(dense_pair(-1), as_fabric=False), 200, ""),
+    ("dense-pair-10-apart", payloads.canvas_json(dense_pair(10), as_fabric=False), 200, ""),
+    ("dense-pair-20-apart", payloads.canvas_json(dense_pair(20), as_fabric=False), 200, ""),
+    (
+        "one-scribble-too-long-of-12",
+        payloads.canvas_json([*heavy_scribbles()[:11], heavy_scribbles(2000)[11]], as_fabric=False),
+        413,
+        "a character's strokes are",
+    ),
     ("13-digits", payloads.canvas_json(pen_number(13)), 413, "13 characters; at most 12"),
     (
         "60-tiny-strokes",
@@ -758,6 +801,14 @@ NUMBER_IMAGE_CASES = [
 ]
 for case_id, drawing, status, says in NUMBER_CANVAS_CASES:
     CASES.append(Case(f"api-canvas-{case_id}", status, says, kwargs=canvas_body(drawing)))
+CASES.append(
+    Case(
+        "api-canvas-12-heavy-scribbles-explain",
+        200,
+        '"evidence"',
+        kwargs=canvas_body(HEAVY_SCRIBBLES, explain=True),
+    )
+)
 for case in NUMBER_IMAGE_CASES:
     CASES += image_cases(*case)
 
