@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model.errors import InvalidInput
-from model.images import ink_map, open_image
+from model.errors import InputTooLarge, InvalidInput
+from model.images import MAX_PNG_COMPRESSED_CHUNKS, ink_map, open_image
 from model.pipeline import predict_image
 from model.preprocess import preprocess_image
 from testkit.hostile_corpus import (
@@ -136,7 +136,7 @@ def test_a_palette_image_with_alpha_is_read_by_its_alpha():
 
 BAD_IMAGES = {
     "no-image": (b"this is not a picture of a digit", "not a readable image (PNG, JPEG"),
-    "80-text-chunks": (png_with_text_chunks(80), "metadata"),
+    "80-text-chunks": (png_with_text_chunks(80), "80 compressed text or colour profile chunks"),
     "text-bomb": (
         png_with_chunk(b"zTXt", b"k\x00\x00" + zlib.compress(b"\x00" * 50_000_000, 9)),
         "metadata",
@@ -167,3 +167,9 @@ def test_an_unreadable_image_is_refused_in_our_words(name):
     message = str(caught.value)
     assert says in message
     assert not LEAKS.search(message), message
+
+
+def test_a_png_is_read_with_up_to_16_compressed_text_chunks_and_refused_beyond():
+    assert not preprocess_image(png_with_text_chunks(MAX_PNG_COMPRESSED_CHUNKS)).empty
+    with pytest.raises(InputTooLarge, match="17 compressed text or colour profile chunks"):
+        preprocess_image(png_with_text_chunks(MAX_PNG_COMPRESSED_CHUNKS + 1))
