@@ -15,8 +15,9 @@ decided from the drawing itself, before any candidate is tried.
 # twelve of the longest pen-written digits, drawn at full detail.
 REQUEST_DOTS = 40_000
 # Model calls one request may make: its candidates (at most
-# model.splitting.MAX_CANDIDATES) and the evidence of its characters at the
-# finest patches for a dozen typical digits (about 14 calls each).
+# model.splitting.MAX_CANDIDATES) and the evidence of its characters, at the
+# finest patches for a dozen typical digits (model/evidence.py), coarser for
+# scribbles that fill the frame.
 REQUEST_MODEL_CALLS = 400
 
 

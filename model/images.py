@@ -57,8 +57,8 @@ MAX_JPEG_SCANS = 32
 _JPEG_START_OF_SCAN = b"\xff\xda"
 # A PNG's compressed text and colour profile chunks are each inflated (up to
 # a megabyte) when it is opened, though none of them is needed: an editor
-# writes a few (a profile, XMP); 80 of them took a quarter of a second.
-MAX_PNG_COMPRESSED_CHUNKS = 16
+# writes a few (a profile, XMP), a request that holds dozens is a cost bomb.
+MAX_PNG_COMPRESSED_CHUNKS = 8
 _PNG_COMPRESSED_CHUNKS = (b"zTXt", b"iTXt", b"iCCP")
 # Paper whose level changes by less than this across the image is evenly lit:
 # one level is its background, as for a canvas export or a flatbed scan.

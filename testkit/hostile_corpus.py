@@ -676,7 +676,7 @@ IMAGE_CASES = [
         '"number":"7"',
     ),
     ("png-80-text-chunks", png_with_text_chunks(80), 413, "80 compressed text or colour profile"),
-    ("png-16-text-chunks", png_with_text_chunks(16), 200, '"number":"1"'),
+    ("png-8-text-chunks", png_with_text_chunks(8), 200, '"number":"1"'),
     ("no-image-bytes", b"this is not a picture of a digit", 400, "not a readable image (PNG"),
     ("png-corrupt-header", good_png()[:40] + b"\x00" + good_png()[41:], 400, "starts as a PNG"),
 ]
