@@ -173,3 +173,19 @@ def test_a_png_is_read_with_up_to_8_compressed_text_chunks_and_refused_beyond():
     assert not preprocess_image(png_with_text_chunks(MAX_PNG_COMPRESSED_CHUNKS)).empty
     with pytest.raises(InputTooLarge, match="9 compressed text or colour profile chunks"):
         preprocess_image(png_with_text_chunks(MAX_PNG_COMPRESSED_CHUNKS + 1))
+
+
+@pytest.mark.parametrize(
+    "levels",
+    [
+        np.full((40, 40), np.nan, dtype=np.float32),
+        np.where(np.eye(40, dtype=bool), np.inf, -np.inf).astype(np.float32),
+        np.where(np.eye(40, dtype=bool), np.nan, 5.0).astype(np.float32),
+        np.full((40, 40), -7, dtype=np.int32),
+        np.where(np.eye(40, dtype=bool), -(2**31), 2**31 - 1).astype(np.int32),
+        np.full((40, 40), 65535, dtype=np.uint16),
+    ],
+    ids=["all-nan", "infinities", "nan-and-level", "negative", "int32-extremes", "all-white"],
+)
+def test_odd_levels_are_read_or_empty_never_an_error(levels):
+    assert isinstance(preprocess_image(encoded(Image.fromarray(levels), "TIFF")).empty, bool)
