@@ -14,6 +14,7 @@ worker's peak resident size (VmHWM). Targets (issue 15): no request over
 
     .venv/bin/python -m bench.hostile_corpus            # 3 rounds
     .venv/bin/python -m bench.hostile_corpus --rounds 1 --per-case-memory  # memory per case
+    .venv/bin/python -m bench.hostile_corpus --only heavy --only exif  # those cases alone
 """
 
 import argparse
@@ -68,13 +69,21 @@ def main() -> None:
         action="store_true",
         help="one worker; print each case that raises its peak resident size",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="only the cases whose id holds TEXT (repeatable); each case's own figures",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "hostile.json")
     options = parser.parse_args()
 
-    requests = [(case, raw_request(case)) for case in CASES]
+    cases = [c for c in CASES if not options.only or any(t in c.id for t in options.only)]
+    requests = [(case, raw_request(case)) for case in cases]
     env = {"WEB_CONCURRENCY": "1"} if options.per_case_memory else {}
-    times: dict[str, list[float]] = {case.id: [] for case in CASES}
-    cpu: dict[str, list[float]] = {case.id: [] for case in CASES}
+    times: dict[str, list[float]] = {case.id: [] for case in cases}
+    cpu: dict[str, list[float]] = {case.id: [] for case in cases}
     wrong, peaks = [], []
     with GunicornServer(procfile_args(), env) as server:
         expected = 1 if options.per_case_memory else 2
@@ -83,7 +92,7 @@ def main() -> None:
             time.sleep(0.1)  # /healthz answers as soon as one worker is up
         pids = [worker.pid for worker in server.workers()]
         print(
-            f"{len(CASES)} cases, workers {pids}, idle peak RSS "
+            f"{len(cases)} cases, workers {pids}, idle peak RSS "
             f"{[round(peak_rss_mb(pid), 1) for pid in pids]} MB",
             flush=True,
         )
@@ -108,7 +117,7 @@ def main() -> None:
     every = [value for values in times.values() for value in values]
     every_cpu = [value for values in cpu.values() for value in values]
     report = {
-        "cases": len(CASES),
+        "cases": len(cases),
         "rounds": options.rounds,
         "requests": len(every),
         "wrong_status": wrong,
@@ -128,6 +137,19 @@ def main() -> None:
             (case_id, round(value * 1000, 1)) for value, case_id in costliest[:8]
         ],
         "worker_peak_rss_mb": peaks,
+        **(
+            {
+                "each_case_ms": {
+                    case_id: {
+                        "server_max": round(max(times[case_id]) * 1000, 1),
+                        "cpu_max": round(max(cpu[case_id]) * 1000, 1),
+                    }
+                    for case_id in times
+                }
+            }
+            if options.only
+            else {}
+        ),
         "workers_restarted": alive != pids,
         "targets": {"max_server_ms": MAX_SERVER_MS, "max_worker_peak_mb": MAX_WORKER_PEAK_MB},
         "met_wall": not wrong and max(every) * 1000 <= MAX_SERVER_MS,

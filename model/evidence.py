@@ -18,7 +18,10 @@ patches do no better at half again the calls. It costs one model call per
 inked patch (at most 49).
 
 Everything here works on one 28x28 image, so a drawing of several characters
-gets one set of maps per character.
+gets one set of maps per character. Given a request's model.core.budget.WorkBudget,
+the maps are measured at the finest patches (PATCH, then COARSER_PATCHES)
+whose calls the budget still holds, and not at all when it holds too few for
+the coarsest: a dozen scribbles cost no more than a dozen digits.
 """
 
 import numpy as np
@@ -26,6 +29,9 @@ import numpy as np
 from model.core.contract import IMAGE_SIZE, NUM_CLASSES
 
 PATCH = 4
+# Larger patches, each dividing the 28x28 input, for a request whose budget
+# is nearly spent: at most 16 and 4 calls (plus one) instead of 49.
+COARSER_PATCHES = (7, 14)
 # In pixels of full ink (1.0): a patch holding less is not run.
 MIN_PATCH_INK = 1.0
 # Float32 softmax outputs can underflow to 0; log-odds are taken of probabilities
@@ -55,13 +61,25 @@ def log_odds(probabilities: np.ndarray) -> np.ndarray:
     return np.log(p) - np.log(others)
 
 
-def evidence_maps(classifier, image: np.ndarray, patch: int = PATCH) -> np.ndarray:
+def evidence_maps(
+    classifier, image: np.ndarray, patch: int = PATCH, budget=None
+) -> np.ndarray | None:
     """(10, 28, 28) float32 maps in [-1, 1], one per digit; `patch` other than PATCH
-    is for comparing patch sizes (bench/evidence.py)."""
+    is for comparing patch sizes (bench/evidence.py). With `budget` (a
+    model.core.budget.WorkBudget), the finest patches it has the calls for, from
+    `patch` on, and None when it has too few for the coarsest."""
     image = np.asarray(image, dtype=np.float32).reshape(IMAGE_SIZE, IMAGE_SIZE)
+    patches = ink_patches(image, patch)
+    if budget is not None:
+        for size in (patch, *(size for size in COARSER_PATCHES if size > patch)):
+            patch, patches = size, ink_patches(image, size)
+            if 1 + len(patches) <= budget.calls_left():
+                break
+        else:
+            return None
+        budget.called(1 + len(patches))
     # The network's own outputs (all of them), not a Prediction's digit probabilities.
     outputs = classifier.predict(image)
-    patches = ink_patches(image, patch)
     maps = np.zeros((NUM_CLASSES, IMAGE_SIZE, IMAGE_SIZE), dtype=np.float64)
     if not patches:
         return maps.astype(np.float32)
@@ -79,16 +97,17 @@ def evidence_maps(classifier, image: np.ndarray, patch: int = PATCH) -> np.ndarr
     return maps.astype(np.float32)
 
 
-def explain(classifier, prediction) -> dict:
+def explain(classifier, prediction, budget=None) -> dict:
     """The API's explanation of one model.core.prediction.Prediction: the 28x28 input the
-    network saw and the ten evidence maps (both None for an empty drawing)."""
+    network saw and the ten evidence maps (both None for an empty drawing; the
+    maps None when `budget`, a model.core.budget.WorkBudget, is spent)."""
     if prediction.empty or prediction.image is None:
         return {"input": None, "evidence": None}
     image = np.asarray(prediction.image, dtype=np.float32).reshape(IMAGE_SIZE, IMAGE_SIZE)
-    maps = evidence_maps(classifier, image)
+    maps = evidence_maps(classifier, image, budget=budget)
     return {
         "input": image.astype(np.float64).tolist(),
         # Three decimals: a tenth of a percent of the strongest evidence, and a third
         # of the JSON that full floats would take.
-        "evidence": np.round(maps.astype(np.float64), 3).tolist(),
+        "evidence": None if maps is None else np.round(maps.astype(np.float64), 3).tolist(),
     }

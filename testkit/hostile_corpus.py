@@ -402,6 +402,62 @@ def png_with_chunk(tag: bytes, payload: bytes) -> bytes:
     return png[:33] + chunk + png[33:]
 
 
+def png_with_text_chunks(count: int) -> bytes:
+    """good_png() with `count` compressed text chunks of 1 MB each (more than
+    Pillow reads of them in all)."""
+    text = zlib.compress(b"a" * 1_000_000, 9)
+    chunks = b"".join(png_chunk(b"zTXt", b"k%d\x00\x00" % i + text) for i in range(count))
+    png = good_png()
+    return png[:33] + chunks + png[33:]
+
+
+def png_chunk(tag: bytes, payload: bytes) -> bytes:
+    return (
+        struct.pack(">I", len(payload))
+        + tag
+        + payload
+        + struct.pack(">I", zlib.crc32(tag + payload))
+    )
+
+
+# What undoes each EXIF orientation: a photo stored with orientation k is the
+# upright picture put through STORED_AS[k].
+STORED_AS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+def seven() -> Image.Image:
+    """An upright 7 on a portrait page, as a phone photographs it."""
+    image = Image.new("RGB", (300, 400), "white")
+    ImageDraw.Draw(image).line([(60, 80), (230, 80), (120, 340)], fill="black", width=22)
+    return image
+
+
+def seven_photo(orientation: int) -> bytes:
+    """seven() as a phone's JPEG stores it with EXIF `orientation` (1-8)."""
+    stored = seven() if orientation == 1 else seven().transpose(STORED_AS[orientation])
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return encoded(stored, "JPEG", quality=90, exif=exif.tobytes())
+
+
+def with_exif_segment(jpeg: bytes, payload: bytes) -> bytes:
+    """A JPEG with an APP1 (EXIF) segment of `payload` right after its start."""
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
+def grey_ink_four() -> np.ndarray:
+    """four() in grey ink on grey paper: 8-bit levels 100 (ink) and 227 (paper)."""
+    return (np.asarray(four("L")) // 2 + 100).astype(np.uint8)
+
+
 def many_frames_gif(frames: int) -> bytes:
     images = [four("L", 56).convert("P") for _ in range(frames)]
     return encoded(images[0], "GIF", save_all=True, append_images=images[1:])
@@ -579,6 +635,52 @@ IMAGE_CASES = [
     ("sgi", encoded(four(), "SGI"), 400, "not a readable image"),
     ("truncated-jpeg", encoded(four(), "JPEG")[:2000], 400, "image"),
     ("truncated-gif", encoded(four().convert("P"), "GIF")[:300], 400, "image"),
+    # Issue 25: odd colour modes, 16-bit levels, phone photos, Pillow's errors.
+    ("tiff-cielab", encoded(four().convert("LAB"), "TIFF"), 200, '"number":"4"'),
+    ("tiff-cmyk", encoded(four("CMYK"), "TIFF"), 200, '"number":"4"'),
+    ("tiff-la", encoded(four("L").convert("LA"), "TIFF"), 200, '"number":"4"'),
+    ("tiff-1-bit", encoded(four("1"), "TIFF", compression="group4"), 200, '"number":"4"'),
+    (
+        "png-palette-transparent-paper",
+        encoded(four().convert("P"), "PNG", transparency=four().convert("P").getpixel((0, 0))),
+        200,
+        '"number":"4"',
+    ),
+    (
+        "png-16-bit-grey-ink",
+        encoded(Image.fromarray(grey_ink_four().astype(np.uint16) * 257), "PNG"),
+        200,
+        '"number":"4"',
+    ),
+    (
+        "tiff-16-bit-grey-ink",
+        encoded(Image.fromarray(grey_ink_four().astype(np.uint16) * 257), "TIFF"),
+        200,
+        '"number":"4"',
+    ),
+    (
+        "tiff-32-bit-grey-ink",
+        encoded(Image.fromarray(grey_ink_four().astype(np.int32) * 1000), "TIFF"),
+        200,
+        '"number":"4"',
+    ),
+    (
+        "tiff-float-grey-ink",
+        encoded(Image.fromarray(grey_ink_four().astype(np.float32) / 255), "TIFF"),
+        200,
+        '"number":"4"',
+    ),
+    *[(f"jpeg-exif-orientation-{k}", seven_photo(k), 200, '"number":"7"') for k in range(2, 9)],
+    (
+        "jpeg-exif-garbage",
+        with_exif_segment(encoded(seven(), "JPEG"), b"Exif\x00\x00MM\x00*\xff\xff\xff\xff"),
+        200,
+        '"number":"7"',
+    ),
+    ("png-80-text-chunks", png_with_text_chunks(80), 413, "80 compressed text or colour profile"),
+    ("png-8-text-chunks", png_with_text_chunks(8), 200, '"number":"1"'),
+    ("no-image-bytes", b"this is not a picture of a digit", 400, "not a readable image (PNG"),
+    ("png-corrupt-header", good_png()[:40] + b"\x00" + good_png()[41:], 400, "starts as a PNG"),
 ]
 
 
@@ -631,11 +733,54 @@ def number_image(count: int) -> bytes:
     return image_bytes(payloads.draw_strokes(pen_number(count), size=720, width=4))
 
 
+def heavy_scribbles(points_each: int = 500, seed: int = 0) -> list[np.ndarray]:
+    """Issue 25's heaviest valid number: twelve top-heavy scribbles in one row,
+    wide and narrow by turns, each sharing a few columns with the next (so the
+    splitter tries every neighbouring pair as one character), each just within
+    what a drawing of one digit may cost; whole canvas units, about 200 kB."""
+    rng = np.random.default_rng(seed)
+    strokes, left = [], 10.0
+    for index in range(12):
+        width = 90.0 if index % 2 == 0 else 30.0
+        scribble = np.stack(
+            [rng.uniform(left, left + width, points_each), rng.uniform(100, 150, points_each)], 1
+        )
+        tail = [[left + width / 2, 200.0]]  # the scribble's stem: its ink is at the top
+        strokes.append(np.round(np.concatenate([scribble, tail])))
+        left += width - 3
+    return strokes
+
+
+def dense_pair(gap: float, points_each: int = 600) -> list[np.ndarray]:
+    """Two dense scribbles 60 wide and 100 tall, each within what a drawing of
+    one digit may cost, `gap` apart (-1: their boxes overlap by one unit)."""
+    strokes = []
+    for index, left in enumerate((0.0, 60.0 + gap)):
+        rng = np.random.default_rng(index + 1)
+        xy = [rng.uniform(left, left + 60, points_each), rng.uniform(0, 100, points_each)]
+        strokes.append(np.round(np.stack(xy, 1), 1) + 50)
+    return strokes
+
+
+HEAVY_SCRIBBLES = payloads.canvas_json(heavy_scribbles())
+
 # Numbers (issue 17): at most model.numbers.number.MAX_CHARACTERS characters are read;
 # more is refused before any is classified, however many pieces the ink has.
 # The page answers a 200 for each, saying what it read or the error.
 NUMBER_CANVAS_CASES = [
     ("12-digits", payloads.canvas_json(pen_number(12)), 200, '"digits"'),
+    # Issue 25: what a request costs is bounded as a whole, and a refusal is
+    # decided from the drawing, not from the candidates tried.
+    ("12-heavy-scribbles", HEAVY_SCRIBBLES, 200, '"digits"'),
+    ("dense-pair-overlapping", payloads.canvas_json(dense_pair(-1), as_fabric=False), 200, ""),
+    ("dense-pair-10-apart", payloads.canvas_json(dense_pair(10), as_fabric=False), 200, ""),
+    ("dense-pair-20-apart", payloads.canvas_json(dense_pair(20), as_fabric=False), 200, ""),
+    (
+        "one-scribble-too-long-of-12",
+        payloads.canvas_json([*heavy_scribbles()[:11], heavy_scribbles(2000)[11]], as_fabric=False),
+        413,
+        "a character's strokes are",
+    ),
     ("13-digits", payloads.canvas_json(pen_number(13)), 413, "13 characters; at most 12"),
     (
         "60-tiny-strokes",
@@ -659,6 +804,14 @@ NUMBER_IMAGE_CASES = [
 ]
 for case_id, drawing, status, says in NUMBER_CANVAS_CASES:
     CASES.append(Case(f"api-canvas-{case_id}", status, says, kwargs=canvas_body(drawing)))
+CASES.append(
+    Case(
+        "api-canvas-12-heavy-scribbles-explain",
+        200,
+        '"evidence"',
+        kwargs=canvas_body(HEAVY_SCRIBBLES, explain=True),
+    )
+)
 for case in NUMBER_IMAGE_CASES:
     CASES += image_cases(*case)
 

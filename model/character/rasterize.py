@@ -16,6 +16,12 @@ of a twelfth of an output pixel and every segment drawn more than once (a
 scribble back and forth over the same line) is drawn once, which the union of
 round-pen strokes does not change beyond that snapping. What is still too long
 is refused with InputTooLarge. Drawings under the bound render exactly as before.
+
+A candidate character of a number (model/characters.py) is drawn with an
+`allowance` instead, its share of the request's model.core.budget.WorkBudget: each
+of its draws (refits included) makes at most that many dots, spaced further
+apart along the strokes when need be, and is never refused (the drawing was
+checked whole, with `planned_dots`, before any candidate was tried).
 """
 
 import numpy as np
@@ -58,32 +64,32 @@ def render_strokes(strokes: list[np.ndarray], min_extent: float = 0.0) -> np.nda
 
 
 def render_points(
-    points: np.ndarray, counts: np.ndarray, low: np.ndarray, span: float
+    points: np.ndarray,
+    counts: np.ndarray,
+    low: np.ndarray,
+    span: float,
+    allowance: int | None = None,
+    budget=None,
 ) -> np.ndarray:
     """render_strokes for strokes given as their points one after another
     (float64, `counts` points each), the lowest x and y of them and the larger
-    side of their box: what a caller that has measured them already passes."""
-    span = max(span, 1e-9)
-    scale = (INK_SPAN - PEN_WIDTH) * SUPERSAMPLE / span
-    # Refits only shrink the scale, so the first drawing is the costliest.
-    step = RESAMPLE_STEP * SUPERSAMPLE / scale
-    arcs = _Arcs(points, counts)
-    samples = arcs.sample_count(step)
-    if samples > MAX_SAMPLES:
-        merged, merged_counts = _merge_repeats(points, counts, low, scale)
-        merged_arcs = _Arcs(merged, merged_counts)
-        samples = min(samples, merged_arcs.sample_count(step))
-        if samples > MAX_SAMPLES:
-            raise InputTooLarge(
-                f"the drawing's strokes are {samples * RESAMPLE_STEP:.0f} output pixels long, "
-                f"repeats merged; the limit is {MAX_SAMPLES * RESAMPLE_STEP:.0f} "
-                "(a digit is under 100)"
-            )
-        arcs = merged_arcs
+    side of their box: what a caller that has measured them already passes.
+    With `allowance`, every draw makes at most that many dots (to within the
+    strokes' ends) and nothing is refused; the dots drawn are counted in
+    `budget` (a model.core.budget.WorkBudget) when given."""
+    scale = _scale(span)
+    arcs, samples = _arcs_to_draw(points, counts, low, scale)
+    if allowance is None and samples > MAX_SAMPLES:
+        raise InputTooLarge(too_long(samples, "the drawing's"))
     # A lopsided drawing would reach past the frame once centred: draw it smaller.
     # The pen keeps its width, so one shrink can fall short; a few always do.
     for _ in range(MAX_REFITS):
-        path, ends = arcs.resample(RESAMPLE_STEP * SUPERSAMPLE / scale)
+        step = RESAMPLE_STEP * SUPERSAMPLE / scale
+        if allowance is not None:
+            step = max(step, arcs.step_within(allowance))
+        path, ends = arcs.resample(step)
+        if budget is not None:
+            budget.drew(len(path))
         hi_res = _draw((path - low) * scale, ends)
         # One output pixel of margin, plus half a hi-res pixel of rounding in the shift.
         factor, (row, col) = fit_to_frame(
@@ -97,6 +103,44 @@ def render_points(
     centred = hi_res.crop((left, top, left + _HI_RES_SIZE, top + _HI_RES_SIZE))
     # Averaging each SUPERSAMPLE x SUPERSAMPLE block is the anti-aliasing.
     return np.asarray(centred.reduce(SUPERSAMPLE), dtype=np.float32) / np.float32(255)
+
+
+def planned_dots(points: np.ndarray, counts: np.ndarray, low: np.ndarray, span: float) -> int:
+    """The dots the first draw of render_points(points, counts, low, span)
+    would make at full detail, repeats merged when that would be over
+    MAX_SAMPLES: what decides whether a drawing is refused."""
+    return _arcs_to_draw(points, counts, low, _scale(span))[1]
+
+
+def too_long(samples: int, whose: str) -> str:
+    """The refusal of strokes that cost `samples` dots, repeats merged."""
+    return (
+        f"{whose} strokes are {samples * RESAMPLE_STEP:.0f} output pixels long, "
+        f"repeats merged; the limit is {MAX_SAMPLES * RESAMPLE_STEP:.0f} "
+        "(a digit is under 100)"
+    )
+
+
+def _scale(span: float) -> float:
+    """Hi-res pixels a canvas unit, for ink whose box's larger side is `span`."""
+    return (INK_SPAN - PEN_WIDTH) * SUPERSAMPLE / max(span, 1e-9)
+
+
+def _arcs_to_draw(points, counts, low, scale: float) -> tuple["_Arcs", int]:
+    """The strokes as they are drawn (repeats merged when drawing them all
+    would cost more than MAX_SAMPLES dots and merging costs fewer) and the dots
+    of their first draw. Refits only shrink the scale, so the first draw is
+    the costliest."""
+    step = RESAMPLE_STEP * SUPERSAMPLE / scale
+    arcs = _Arcs(points, counts)
+    samples = arcs.sample_count(step)
+    if samples > MAX_SAMPLES:
+        merged, merged_counts = _merge_repeats(points, counts, low, scale)
+        merged_arcs = _Arcs(merged, merged_counts)
+        merged_samples = merged_arcs.sample_count(step)
+        if merged_samples < samples:
+            arcs, samples = merged_arcs, merged_samples
+    return arcs, samples
 
 
 def _draw(xy: np.ndarray, ends: list[int]) -> Image.Image:
@@ -153,6 +197,12 @@ class _Arcs:
         """How many points `resample` makes at `step`, to within one a stroke
         (an upper bound), without making them."""
         return int(self.drawn_length / step) + 2 * len(self.counts)
+
+    def step_within(self, dots: int) -> float:
+        """The least step at which `resample` makes at most `dots` points, each
+        stroke's two ends included (when `dots` leaves room for them)."""
+        room = dots - 2 * len(self.counts)
+        return self.drawn_length / max(room, 1)
 
     def resample(self, step: float) -> tuple[np.ndarray, list[int]]:
         """The strokes resampled to points evenly spaced at most `step` canvas

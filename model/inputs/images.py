@@ -7,7 +7,14 @@ where it is even, else the border's sides and the whole image's levels, so a
 digit cropped tight to its ink or lit unevenly reads as well (`_ink_contrast`);
 a transparent canvas export is read by its alpha channel.
 Undecodable input and images beyond MAX_IMAGE_PIXELS (decompression bombs)
-raise `InvalidInput` / `InputTooLarge`.
+raise `InvalidInput` / `InputTooLarge`, in our words: Pillow's own messages
+name its internals and the address of its stream, so none is passed on.
+
+An image is read as a browser shows it: turned as its EXIF orientation says
+(a phone photo is stored sideways), and its levels in 8 bits whatever its
+mode: 16-bit and 32-bit greyscale scaled by their bit depth (not clipped),
+CIELab by its lightness, every other mode through Pillow's conversions or,
+where Pillow has none, refused with InvalidInput.
 
 Only ACCEPTED_FORMATS are read: what a browser canvas exports (PNG, JPEG,
 WebP) and what scanners and paint programs save (GIF, BMP, TIFF). Pillow's
@@ -21,12 +28,13 @@ import base64
 import binascii
 import functools
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pyspng
-from PIL import Image, ImageChops, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageChops, UnidentifiedImageError
 
 from model.core.errors import InputTooLarge, InvalidInput
 
@@ -47,6 +55,11 @@ ACCEPTED_FORMAT_NAMES = "PNG, JPEG, WebP, GIF, BMP or TIFF"
 # of 32 scans decodes in under 0.1 s, one of 1,000 takes 2.5 s.
 MAX_JPEG_SCANS = 32
 _JPEG_START_OF_SCAN = b"\xff\xda"
+# A PNG's compressed text and colour profile chunks are each inflated (up to
+# a megabyte) when it is opened, though none of them is needed: an editor
+# writes a few (a profile, XMP), a request that holds dozens is a cost bomb.
+MAX_PNG_COMPRESSED_CHUNKS = 8
+_PNG_COMPRESSED_CHUNKS = (b"zTXt", b"iTXt", b"iCCP")
 # Paper whose level changes by less than this across the image is evenly lit:
 # one level is its background, as for a canvas export or a flatbed scan.
 UNEVEN_LIGHT_LEVELS = 8
@@ -60,6 +73,44 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # PNG colour types that libspng decodes to exactly Pillow's pixels at 8 bits a
 # sample, with the Pillow mode each opens as (pyspng cannot output grey + alpha).
 _PNG_COLOUR_MODES = {0: "L", 2: "RGB", 6: "RGBA"}
+# How each accepted format's data starts, to say which one a corrupt header claimed.
+_SIGNATURES = (
+    (_PNG_SIGNATURE, "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+)
+# Modes locate_ink reads through Pillow's own conversions to L and RGBA.
+_CONVERTIBLE_MODES = (
+    "1",
+    "L",
+    "LA",
+    "La",
+    "P",
+    "PA",
+    "RGB",
+    "RGBA",
+    "RGBa",
+    "RGBX",
+    "CMYK",
+    "YCbCr",
+)
+_EXIF_ORIENTATION = ExifTags.Base.Orientation
+_TRANSPOSES = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# Greyscale modes of more than 8 bits, each level scaled to 8 bits by its bit
+# depth's largest level (as a browser shows a 16-bit PNG).
+_WIDE_GREY_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
 
 
 def decode_data_url(data_url: str) -> bytes:
@@ -85,6 +136,15 @@ def open_image(data: bytes) -> Image.Image:
     """Decode image bytes with Pillow, refusing what is not an image or too large."""
     if not data:
         raise InvalidInput("image data is empty")
+    if data.startswith(_PNG_SIGNATURE):
+        # Counted as the bytes of their names, which compressed data all but
+        # never holds: no Python loop over a million tiny chunks.
+        chunks = sum(data.count(name) for name in _PNG_COMPRESSED_CHUNKS)
+        if chunks > MAX_PNG_COMPRESSED_CHUNKS:
+            raise InputTooLarge(
+                f"PNG has {chunks} compressed text or colour profile chunks; "
+                f"the limit is {MAX_PNG_COMPRESSED_CHUNKS}"
+            )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -93,9 +153,7 @@ def open_image(data: bytes) -> Image.Image:
         # Pillow's own guard fires at open for sizes far beyond ours.
         raise InputTooLarge(f"image is beyond the limit of {MAX_IMAGE_PIXELS} pixels") from error
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
-        raise InvalidInput(
-            f"data is not a readable image ({ACCEPTED_FORMAT_NAMES}): {error}"
-        ) from error
+        raise InvalidInput(_unreadable(data, error)) from error
     # Checked before decoding any pixel: the header alone says how large it is.
     width, height = image.size
     if width * height > MAX_IMAGE_PIXELS:
@@ -111,13 +169,85 @@ def open_image(data: bytes) -> Image.Image:
                 f"JPEG has {scans} scans; the limit is {MAX_JPEG_SCANS} "
                 "(a progressive JPEG has about 10)"
             )
+    orientation = _orientation(image)
     if _is_plain_png(image, data):
-        return _decode_png(data)
+        image = _decode_png(data)
+    else:
+        try:
+            image.load()
+        except (OSError, ValueError, SyntaxError, EOFError) as error:
+            raise InvalidInput(
+                f"image could not be decoded: its {image.format} data is cut short or corrupt"
+            ) from error
+    return _upright(_readable_mode(image), orientation)
+
+
+def _unreadable(data: bytes, error: Exception) -> str:
+    """What was wrong with data Pillow could not open, in our words."""
+    if isinstance(error, ValueError) and "TEXT" in str(error).upper():
+        # Pillow's limits on a PNG's compressed text and colour profile chunks.
+        return "data is not a readable image: its metadata (text or colour profile) is too large"
+    claimed = next((name for start, name in _SIGNATURES if data.startswith(start)), None)
+    if claimed is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        claimed = "WebP"
+    if claimed is None:
+        return f"data is not a readable image ({ACCEPTED_FORMAT_NAMES})"
+    return f"data is not a readable image: it starts as a {claimed} but its header is corrupt"
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1-8) the image asks to be shown in; 1 (as stored)
+    when it has none or its EXIF cannot be read (a photo is still worth reading)."""
     try:
-        image.load()
-    except (OSError, ValueError, SyntaxError, EOFError) as error:
-        raise InvalidInput(f"image could not be decoded: {error}") from error
-    return image
+        value = image.getexif().get(_EXIF_ORIENTATION, 1)
+    except (SyntaxError, ValueError, OSError, EOFError, TypeError, KeyError, struct.error):
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    """The image turned and mirrored as EXIF `orientation` says, as browsers show it."""
+    if orientation == 1:
+        return image
+    # PIL.ImageOps.exif_transpose's table, without its copy of the metadata:
+    # one transpose, in C, of the decoded pixels.
+    return image.transpose(_TRANSPOSES[orientation])
+
+
+def _readable_mode(image: Image.Image) -> Image.Image:
+    """The image in a mode locate_ink reads (one Pillow converts to L and RGBA)."""
+    mode = image.mode
+    if mode in _CONVERTIBLE_MODES:
+        return image
+    if mode == "LAB":
+        # CIELab's L* is the lightness: the ink's contrast against the paper.
+        return image.getchannel("L")
+    if mode in _WIDE_GREY_MODES:
+        return Image.fromarray(_grey_to_8_bits(np.asarray(image), mode))
+    raise InvalidInput(
+        f"images in Pillow's {mode!r} colour mode are not read; send RGB or greyscale"
+    )
+
+
+def _grey_to_8_bits(levels: np.ndarray, mode: str) -> np.ndarray:
+    """Greyscale levels of more than 8 bits as 8-bit levels, scaled by their
+    bit depth: 16 bits for the I;16 modes and for 32-bit integers within
+    16 bits' range (how Pillow opens 16-bit PNGs), 0..1 for floats within it;
+    other levels by their own range, lowest to highest."""
+    # float32, in place: a 2048x2048 image is 16 MB so, and 8 bits need no more.
+    levels = levels.astype(np.float32)
+    if mode == "F" and np.isfinite(levels).all() and levels.min() >= 0 and levels.max() <= 1:
+        low, high = 0.0, 1.0
+    elif mode != "F" and levels.min() >= 0 and levels.max() <= 65535:
+        low, high = 0.0, 65535.0
+    else:
+        finite = levels[np.isfinite(levels)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+        np.nan_to_num(levels, copy=False, nan=low, posinf=high, neginf=low)
+    levels -= low
+    levels *= 255 / max(high - low, 1e-12)
+    levels += 0.5  # rounds, as the conversion truncates
+    return np.clip(levels, 0, 255, out=levels).astype(np.uint8)
 
 
 def _is_plain_png(image: Image.Image, data: bytes) -> bool:
@@ -138,7 +268,9 @@ def _decode_png(data: bytes) -> Image.Image:
     try:
         pixels = pyspng.load(data)
     except RuntimeError as error:  # libspng's errors, e.g. a truncated or corrupt stream
-        raise InvalidInput(f"image could not be decoded: {error}") from error
+        raise InvalidInput(
+            "image could not be decoded: its PNG data is cut short or corrupt"
+        ) from error
     return Image.fromarray(pixels)
 
 

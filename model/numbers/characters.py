@@ -7,13 +7,30 @@ share none but whose ink comes within NEAR_SHARE of the tallest stroke's
 height (the stem of a 4 set right of its corner, which read "11"). Each
 candidate character is rendered on its own by model/character/rasterize.py, exactly as a
 single digit is, so a drawing of one digit gives the very image it gives today.
+
+What one drawing costs is bounded as a whole (model/budget.py). Before any
+candidate is tried, each character the rules found is measured on its own
+(`planned_dots`, repeats merged): one that would cost more than a drawing of
+one digit may (model.rasterize.MAX_SAMPLES) is refused, whichever candidates
+the splitter would try. Every candidate then gets an equal share of the
+request's dots for its draws, fixed by how many candidates there are: an
+honest number's candidates need far less and are drawn in full; a scribble's
+are drawn with fewer dots.
 """
 
 import functools
 
 import numpy as np
 
-from model.character.rasterize import render_points
+from model.character.rasterize import (
+    MAX_REFITS,
+    MAX_SAMPLES,
+    planned_dots,
+    render_points,
+    too_long,
+)
+from model.core.budget import WorkBudget
+from model.core.errors import InputTooLarge
 from model.numbers.grouping import NEAR_SHARE, group_boxes, group_pieces, inks_within
 from model.numbers.splitting import (
     Candidate,
@@ -41,9 +58,13 @@ NEAR_CUT_COST = 0.0
 NEAR_MAX_SHAPE_COST = 2.0
 
 
-def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None:
+def stroke_layout(
+    strokes: list[np.ndarray], min_extent: float, budget: WorkBudget | None = None
+) -> Layout | None:
     """The candidate characters of a drawing (polylines in canvas units, y
-    down), or None when the whole drawing is smaller than `min_extent`."""
+    down), or None when the whole drawing is smaller than `min_extent`. Their
+    drawing is charged to `budget` (a fresh WorkBudget when None)."""
+    budget = WorkBudget() if budget is None else budget
     strokes = [np.asarray(stroke, dtype=np.float64) for stroke in strokes if len(stroke)]
     if not strokes:
         return None
@@ -56,7 +77,10 @@ def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None
         # One stroke is one character: rendered as model/character/preprocess.py
         # renders a digit (the same image), at no more cost.
         tallest = float(whole[3] - whole[1])
-        return Layout([()], [_candidate(0, 0, 1, points, counts, whole.tolist())], tallest)
+        _refuse_too_long([(points, counts, whole.tolist())], "the drawing's")
+        return Layout(
+            [()], _candidates([(0, 0, 1, points, counts, whole.tolist())], budget), tallest
+        )
     starts = counts.cumsum() - counts
     boxes = np.concatenate(
         (np.minimum.reduceat(points, starts), np.maximum.reduceat(points, starts)), axis=1
@@ -64,21 +88,28 @@ def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None
     tallest = float((boxes[:, 3] - boxes[:, 1]).max())
     groups = group_pieces(boxes, strokes)
     if len(groups) == 1:
-        return Layout([()], [_candidate(0, 0, 1, points, counts, whole.tolist())], tallest)
+        _refuse_too_long([(points, counts, whole.tolist())], "the drawing's")
+        return Layout(
+            [()], _candidates([(0, 0, 1, points, counts, whole.tolist())], budget), tallest
+        )
     spans = group_boxes(boxes, groups)
     span_rows = spans.tolist()
-    cut_costs, candidates = [], []
-    shapes = Layout([], [], tallest, typical_width(spans[:, 2] - spans[:, 0]))
 
     def ink_of(group: int) -> np.ndarray:
         return np.concatenate([strokes[i] for i in groups[group]])
 
+    _refuse_too_long(
+        [(ink_of(g), counts[groups[g]], span_rows[g]) for g in range(len(groups))],
+        "a character's",
+    )
+    cut_costs, tries = [], []
+    shapes = Layout([], [], tallest, typical_width(spans[:, 2] - spans[:, 0]))
     near_rows = _rows(spans, span_rows, ink_of, NEAR_SHARE * tallest, shapes)
     for index, (row, near) in enumerate(near_rows):
-        costs, tries = plan_row(row, [[] for _ in row.members], GAP_CUT_COST)
+        costs, spans_tried = plan_row(row, [[] for _ in row.members], GAP_CUT_COST)
         costs = tuple(NEAR_CUT_COST if k in near else cost for k, cost in enumerate(costs))
         cut_costs.append(costs)
-        for start, end in tries:
+        for start, end in spans_tried:
             members = row.members[start:end]
             if len(members) == 1:
                 picked = groups[members[0]]
@@ -91,8 +122,25 @@ def stroke_layout(strokes: list[np.ndarray], min_extent: float) -> Layout | None
             else:
                 ink, ink_counts = np.concatenate([strokes[i] for i in picked]), counts[picked]
             box = _union([span_rows[g] for g in members])
-            candidates.append(_candidate(index, start, end, ink, ink_counts, box))
-    return Layout(cut_costs, candidates, tallest, shapes.typical_width)
+            tries.append((index, start, end, ink, ink_counts, box))
+    return Layout(cut_costs, _candidates(tries, budget), tallest, shapes.typical_width)
+
+
+def _refuse_too_long(characters, whose: str) -> None:
+    """Refuse the drawing when one of its characters (points, counts, box) would
+    cost more than MAX_SAMPLES dots drawn alone at full detail, repeats merged:
+    decided from the drawing, before any candidate is tried."""
+    for points, counts, (x0, y0, x1, y1) in characters:
+        dots = planned_dots(points, counts, np.array((x0, y0)), max(x1 - x0, y1 - y0))
+        if dots > MAX_SAMPLES:
+            raise InputTooLarge(too_long(dots, whose))
+
+
+def _candidates(tries, budget: WorkBudget) -> list[Candidate]:
+    """The candidates (row, start, end, points, counts, box) each drawn within
+    an equal share of the budget's dots, its refits included."""
+    allowance = min(MAX_SAMPLES, budget.dots_per_drawing(len(tries), MAX_REFITS))
+    return [_candidate(*attempt, allowance, budget) for attempt in tries]
 
 
 def _union(boxes: list[list[float]]) -> list[float]:
@@ -104,13 +152,17 @@ def _union(boxes: list[list[float]]) -> list[float]:
     return [min(x0s), min(y0s), max(x1s), max(y1s)]
 
 
-def _candidate(row: int, start: int, end: int, points, counts, box: list[float]) -> Candidate:
+def _candidate(
+    row: int, start: int, end: int, points, counts, box: list[float], allowance: int, budget
+) -> Candidate:
     """Boundaries start..end of a row: the strokes' points one after another
-    (`counts` each) and their box [x0, y0, x1, y1]."""
+    (`counts` each) and their box [x0, y0, x1, y1], drawn within `allowance`
+    dots a draw and charged to `budget`."""
     x0, y0, x1, y1 = box
     width, height = x1 - x0, y1 - y0
     low = np.array((x0, y0))
-    render = functools.partial(render_points, points, counts, low, max(width, height))
+    span = max(width, height)
+    render = functools.partial(render_points, points, counts, low, span, allowance, budget)
     return Candidate(row, start, end, render, (x0, y0, x1, y1), width, height)
 
 

@@ -14,6 +14,10 @@ refuses a drawing with more before anything is classified (so a drawing of a
 thousand dots costs little); a NumberReading refuses more too, as an image's ink cut
 where digits touch can come apart into more characters than it had pieces.
 Both raise InputTooLarge, as every other stated limit on input does.
+
+Each reading's work is charged to one model.core.budget.WorkBudget: the caller's,
+so that what it does next for the same request (evidence) is bounded with
+it, or a fresh one.
 """
 
 import math
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.character.preprocess import min_extent, read_ink
+from model.core.budget import WorkBudget
 from model.core.contract import NUM_CLASSES
 from model.core.errors import InputTooLarge
 from model.core.prediction import Prediction, read_probabilities
@@ -105,25 +110,30 @@ class NumberReading:
         }
 
 
-def read_canvas_number(classifier, json_data, width=None, height=None) -> NumberReading:
+def read_canvas_number(
+    classifier, json_data, width=None, height=None, budget: WorkBudget | None = None
+) -> NumberReading:
     """dash-canvas json_data (string or dict) to the number drawn."""
-    return read_strokes_number(classifier, parse_canvas(json_data), width, height)
+    return read_strokes_number(classifier, parse_canvas(json_data), width, height, budget)
 
 
 def read_strokes_number(
-    classifier, strokes: list[np.ndarray], width=None, height=None
+    classifier, strokes: list[np.ndarray], width=None, height=None, budget=None
 ) -> NumberReading:
     """Polylines in canvas units (y down) to the number drawn."""
-    return _read(classifier, stroke_layout(strokes, min_extent(width, height)))
+    budget = WorkBudget() if budget is None else budget
+    layout = stroke_layout(strokes, min_extent(width, height), budget)
+    return _read(classifier, layout, budget)
 
 
-def read_image_number(classifier, data) -> NumberReading:
+def read_image_number(classifier, data, budget: WorkBudget | None = None) -> NumberReading:
     """An image (a data URL, bare base64 text or bytes) to the number written in it."""
+    budget = WorkBudget() if budget is None else budget
     located, as_is = read_ink(data)
     if as_is is not None:
         # A 28x28 image already in the model's form (MNIST's) holds one character.
-        return _read(classifier, _whole_image(as_is, located))
-    return _read(classifier, image_layout(located))
+        return _read(classifier, _whole_image(as_is, located), budget)
+    return _read(classifier, image_layout(located), budget)
 
 
 def _whole_image(image: np.ndarray, located: LocatedInk) -> Layout:
@@ -135,15 +145,18 @@ def _whole_image(image: np.ndarray, located: LocatedInk) -> Layout:
     return Layout(cut_costs=[()], candidates=[candidate], tallest=float(height))
 
 
-def _read(classifier, layout: Layout | None) -> NumberReading:
+def _read(classifier, layout: Layout | None, budget: WorkBudget) -> NumberReading:
     if layout is None:
         return NumberReading(characters=())
     candidates = layout.candidates
     if len(candidates) == 1:  # one character: nothing to choose
+        budget.called(1)
         output = classifier.predict(candidates[0].image)
         return NumberReading(characters=(_read_character(classifier, output, candidates[0]),))
 
     def classify(indices):
+        # At most model.splitting.MAX_CANDIDATES, each classified once.
+        budget.called(len(indices))
         return classifier.predict_batch(np.stack([candidates[i].image for i in indices]))
 
     chosen, outputs = choose(layout, classify)
