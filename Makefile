@@ -17,7 +17,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-data: $(VENV)/.serve-installed  ## download MNIST and the UCI pen digits into DIGITS_DATA_DIR (skips files already there)
+data: $(VENV)/.serve-installed  ## download MNIST, the UCI pen digits and the UJI pen digits into DIGITS_DATA_DIR (skips files already there)
 	$(BIN)/python -m model.training.fetch_data
 
 train: $(VENV)/.dev-installed  ## retrain, evaluate and export the model (about 30 minutes on 2 cores)
