@@ -42,7 +42,6 @@ on 2 cores. `--write-card` stores the table in the card under `validation_table`
 """
 
 import argparse
-import io
 import json
 import math
 import os
@@ -56,19 +55,18 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
-from PIL import Image
 
 from model.contract import NUM_CLASSES
 from model.inference import DEFAULT_CARD_PATH, DEFAULT_MODEL_PATH, DigitClassifier
 from model.number import read_canvas_number, read_image_number
 from model.training import calibration, check_sets, data, pen_collections
+from model.training.collection_training import canvas_png
 from model.training.config import TrainingConfig
 from model.training.gate import LineItems, expected_calibration_error
 from testkit.numbers import numbers_of_writers
 from testkit.payloads import PAD_SIZE, canvas_json, pad_png_data_url, place_on_pad
 
 CARD_KEY = "validation_table"
-CANVAS_PNG_SIDE = 280
 NUMBERS_SEED = 0
 ECE_TARGET = 0.02
 # Issue 26's targets; a line without one is measured, not targeted.
@@ -182,9 +180,10 @@ def card_config(card: dict) -> TrainingConfig:
 
 def trained_collections(card: dict) -> tuple[str, ...]:
     """The pen collections the card's run trained on: those its config names
-    (`pen_collections`), else the pen-digits writers only, as every run before
+    (`collections.pen_collections`), else the pen-digits writers only, as every run before
     the UJI collection was added."""
-    named = card.get("training", {}).get("config", {}).get("pen_collections")
+    config = card.get("training", {}).get("config", {})
+    named = config.get("collections", {}).get("pen_collections")
     return tuple(named) if named else ("pen-digits",)
 
 
@@ -213,17 +212,6 @@ def canvas_results(classifier, drawings, labels) -> tuple[np.ndarray, np.ndarray
         for strokes, label in zip(drawings, labels, strict=True)
     ]
     return tuple(np.array(column) for column in zip(*results, strict=True))
-
-
-def canvas_png(image: np.ndarray) -> bytes:
-    """An MNIST digit (ink 1 on 0) as a canvas export: black ink on white,
-    upscaled bilinear to 280x280, PNG."""
-    paper = Image.fromarray((255 - image * 255).round().astype(np.uint8))
-    buffer = io.BytesIO()
-    paper.resize((CANVAS_PNG_SIDE, CANVAS_PNG_SIDE), Image.Resampling.BILINEAR).save(
-        buffer, format="PNG"
-    )
-    return buffer.getvalue()
 
 
 # --- the lines --------------------------------------------------------------------
