@@ -32,9 +32,12 @@ each truly as good fails some line by chance at most ALPHA a line (the exact
 test is conservative), so a failure names its line and figures for a person
 to read rather than settling the matter alone.
 
-`python -m model.training.gate CANDIDATE.tflite [--card CARD]` (make gate)
-measures the candidate and the serving model on the same items
-(validate.measure) and prints each line's verdict; it exits 1 when the gate fails.
+`python -m model.training.gate CANDIDATE.tflite [--card CARD] [--sibling S.tflite]`
+(make gate) measures the candidate and the serving model on the same items
+(validate.measure) and prints each line's verdict; it exits 1 when the gate
+fails. A candidate trained on both pen collections has no whole-collection-held-
+out line of its own: `--sibling` names the run of its recipe trained without
+one, whose line stands in for it (without one, that line fails as unmeasured).
 """
 
 import argparse
@@ -253,6 +256,7 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--serving", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--serving-card", type=Path, default=DEFAULT_CARD_PATH)
+    validate.add_sibling_argument(parser)
     validate.add_data_arguments(parser)
     args = parser.parse_args(argv)
     card = args.card or args.candidate.with_name("model_card.json")
@@ -260,7 +264,9 @@ def main(argv=None) -> int:
     candidate = DigitClassifier.from_files(args.candidate, card)
     sources = validate.Sources.from_arguments(args, serving.card)
     serving_table = validate.measure(serving, sources)
-    candidate_table = validate.measure(candidate, sources)
+    candidate_table = validate.measure(
+        candidate, sources, sibling=validate.load_sibling(args.sibling)
+    )
     print("serving:  ", args.serving)
     print(validate.format_table(serving_table))
     print("candidate:", args.candidate)

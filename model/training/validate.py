@@ -187,6 +187,21 @@ def trained_collections(card: dict) -> tuple[str, ...]:
     return tuple(named) if named else ("pen-digits",)
 
 
+def add_sibling_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sibling",
+        type=Path,
+        help="a .tflite (its model_card.json beside it) of the same recipe trained without "
+        "a collection the model trained on: its whole-collection-held-out line",
+    )
+
+
+def load_sibling(path: Path | None) -> DigitClassifier | None:
+    if path is None:
+        return None
+    return DigitClassifier.from_files(path, path.with_name("model_card.json"))
+
+
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mnist", default=str(data.MNIST_PATH))
     parser.add_argument("--pen", default=str(data.PEN_TRAJECTORIES_PATH))
@@ -217,11 +232,12 @@ def canvas_results(classifier, drawings, labels) -> tuple[np.ndarray, np.ndarray
 # --- the lines --------------------------------------------------------------------
 
 
-def measure(classifier, sources: Sources, progress=None) -> list[Line]:
-    """Every line of the table for `classifier` (a DigitClassifier with its card)."""
+def measure(classifier, sources: Sources, progress=None, sibling=None) -> list[Line]:
+    """Every line of the table for `classifier` (a DigitClassifier with its card).
+    `sibling`: a model of the same recipe trained without one of the collections
+    `classifier` was trained on; it gives that collection's whole-held-out line."""
     say = progress or (lambda message: None)
     threshold = classifier.card.get("not_a_digit", {}).get("threshold")
-    trained = trained_collections(classifier.card)
     lines, refused = [], []
 
     _, _, x_test, y_test = data.load_mnist(sources.mnist)
@@ -275,19 +291,10 @@ def measure(classifier, sources: Sources, progress=None) -> list[Line]:
                 confidence,
             )
         )
-        if collection.name not in trained:
+        whole = _whole_collection(classifier, collection, sibling)
+        if whole is not None:
             say(f"{name} whole collection")
-            right, confidence, _ = canvas_results(classifier, collection.strokes, collection.labels)
-            lines.append(
-                Line(
-                    f"{collection.name}_whole_held_out",
-                    f"{name}, whole collection held out ({len(set(collection.writers))} "
-                    "writers), canvas",
-                    right,
-                    confidence,
-                    note=f"the model was never trained on any {name} writer",
-                )
-            )
+            lines.append(whole())
     for collection in collections:
         name = COLLECTION_NAMES[collection.name]
         say(f"numbers of {name} held-out writers")
@@ -337,6 +344,35 @@ def measure(classifier, sources: Sources, progress=None) -> list[Line]:
         )
     )
     return lines
+
+
+def _whole_collection(classifier, collection, sibling):
+    """The whole-collection-held-out line's maker for `collection`, or None: the
+    model's own when it never trained on the collection, else the sibling's when
+    the sibling never did."""
+    name = COLLECTION_NAMES[collection.name]
+    if collection.name not in trained_collections(classifier.card):
+        model, note = classifier, f"the model was never trained on any {name} writer"
+    elif sibling is not None and collection.name not in trained_collections(sibling.card):
+        model = sibling
+        note = (
+            f"measured on the sibling run {sibling.model_path.parent.name}/"
+            f"{sibling.model_path.name}: the same recipe without the {name} writers"
+        )
+    else:
+        return None
+
+    def line() -> Line:
+        right, confidence, _ = canvas_results(model, collection.strokes, collection.labels)
+        return Line(
+            f"{collection.name}_whole_held_out",
+            f"{name}, whole collection held out ({len(set(collection.writers))} writers), canvas",
+            right,
+            confidence,
+            note=note,
+        )
+
+    return line
 
 
 def _served(probabilities: np.ndarray, threshold) -> tuple[np.ndarray, np.ndarray]:
@@ -405,12 +441,16 @@ def main(argv=None) -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--card", type=Path, default=DEFAULT_CARD_PATH)
     parser.add_argument("--write-card", action="store_true", help=f"store it as {CARD_KEY}")
+    add_sibling_argument(parser)
     add_data_arguments(parser)
     args = parser.parse_args(argv)
     classifier = DigitClassifier.from_files(args.model, args.card)
     sources = Sources.from_arguments(args, classifier.card)
+    sibling = load_sibling(args.sibling)
     start = time.perf_counter()
-    lines = measure(classifier, sources, progress=lambda m: print(f"... {m}", file=sys.stderr))
+    lines = measure(
+        classifier, sources, progress=lambda m: print(f"... {m}", file=sys.stderr), sibling=sibling
+    )
     seconds = time.perf_counter() - start
     print(f"{args.model} ({seconds:.0f} s)")
     print(format_table(lines))
