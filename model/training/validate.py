@@ -107,8 +107,11 @@ class Line:
 
     @property
     def figure(self) -> float:
-        rate = float(np.mean(self.correct)) if self.count else float("nan")
-        return 1.0 - rate if self.shown_as == "refused" else rate
+        if not self.count:
+            return float("nan")
+        if self.shown_as == "refused":
+            return float(np.mean(~self.correct))
+        return float(np.mean(self.correct))
 
     @property
     def interval(self) -> tuple[float, float]:
@@ -337,7 +340,7 @@ def measure(classifier, sources: Sources, progress=None, sibling=None) -> list[L
     lines.append(
         Line(
             "digits_refused",
-            'real digits answered "not a digit" (MNIST raw + held-out writers, dense)',
+            'real digits answered "not a digit" (MNIST + held-out writers)',
             ~np.concatenate(refused),
             None,
             shown_as="refused",
