@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test lint data train evaluate bench clean
+.PHONY: run test lint data train evaluate validate gate bench clean
 
 run: $(VENV)/.serve-installed  ## set up the serving environment and start the dashboard
 	$(BIN)/python dashboard.py
@@ -17,7 +17,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-data: $(VENV)/.serve-installed  ## download MNIST and the UCI pen digits into DIGITS_DATA_DIR (skips files already there)
+data: $(VENV)/.serve-installed  ## download MNIST, the UCI pen digits and the UJI pen digits into DIGITS_DATA_DIR (skips files already there)
 	$(BIN)/python -m model.training.fetch_data
 
 train: $(VENV)/.dev-installed  ## retrain, evaluate and export the model (about 30 minutes on 2 cores)
@@ -25,6 +25,13 @@ train: $(VENV)/.dev-installed  ## retrain, evaluate and export the model (about 
 
 evaluate: $(VENV)/.dev-installed  ## measure the committed model against every target: MNIST (raw and as PNG), held-out writers, styles, non-digits, calibration
 	$(BIN)/python -m model.training.evaluate
+
+validate: $(VENV)/.dev-installed  ## the validation table across collections for the shipped model (a minute or two on 2 cores)
+	$(BIN)/python -m model.training.validate
+
+CANDIDATE ?= artifacts/candidate/digit_cnn.tflite
+gate: $(VENV)/.dev-installed  ## CANDIDATE=path.tflite: ship only if no line of the table is worse than the served model's beyond noise
+	$(BIN)/python -m model.training.gate $(CANDIDATE)
 
 bench: $(VENV)/.dev-installed  ## every benchmark under bench/, one after another
 	$(BIN)/python -m bench.preprocess_latency

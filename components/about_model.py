@@ -7,6 +7,9 @@ writer on both sides of it, so it is labelled as such. A writer-independent
 figure is shown when the card has one, under the keys
 `pen_writers_heldout_accuracy` and `pen_writers_heldout` (the same shape as
 `pen_digits_heldout`: count, accuracy, per_class_accuracy, confusion_matrix).
+The cross-collection figure (a whole collection of other writers on other
+devices held out, model/training/validate.py) is shown beside them when the
+card's `validation_table` has it.
 """
 
 from datetime import date
@@ -82,8 +85,28 @@ def training_date(card: dict) -> str | None:
     return f"{day.day} {day:%B %Y}"
 
 
+def cross_collection(card: dict) -> tuple[str, str] | None:
+    """(label, value) of the validation table's whole-collection-held-out line."""
+    table = card.get("validation_table")
+    lines = table.get("lines") if isinstance(table, dict) else None
+    for line in lines if isinstance(lines, list) else []:
+        if not isinstance(line, dict) or not str(line.get("key", "")).endswith("_whole_held_out"):
+            continue
+        figure, count = line.get("figure"), line.get("count")
+        if not _is_number(figure) or not isinstance(count, int):
+            continue
+        name = str(line["key"]).removesuffix("_whole_held_out").replace("uji", "UJI")
+        label = f"Another collection it never trained on ({name}, other writers and devices)"
+        if "sibling" in str(line.get("note", "")):
+            # Trained on it: the figure is a run of the same recipe without it.
+            label = f"Another collection ({name}), held out of a run of the same recipe"
+        return label, f"{figure:.2%} of {count:,} digits"
+    return None
+
+
 def key_figures(card: dict) -> list[tuple[str, str]]:
-    """(label, value) pairs: accuracy on each test set, parameters, training date."""
+    """(label, value) pairs: accuracy on each test set and on a whole other
+    collection, parameters, training date."""
     figures = []
     if not any(key == "pen_writers_heldout" for key, _, _ in test_sets(card)):
         figures.append(("Pen digits by writers it never saw", "not measured yet"))
@@ -91,6 +114,9 @@ def key_figures(card: dict) -> list[tuple[str, str]]:
         count = summary.get("count")
         of = f" of {count:,} digits" if isinstance(count, int) else ""
         figures.append((label, f"{summary['accuracy']:.2%}{of}"))
+    other = cross_collection(card)
+    if other:
+        figures.insert(1, other)
     if isinstance(card.get("parameters"), int):
         figures.append(("Parameters", f"{card['parameters']:,}"))
     trained = training_date(card)

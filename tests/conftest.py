@@ -56,6 +56,11 @@ def pen_trajectories_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def uji_path() -> Path:
+    return require_data_file(data.UJI_PATH)
+
+
+@pytest.fixture(scope="session")
 def mnist_fixture():
     """200 MNIST test digits committed in the repo (origin: tests/fixtures/README.md)."""
     return mnist_sample()

@@ -57,6 +57,24 @@ class NonDigitConfig:
 
 
 @dataclass(frozen=True)
+class CollectionsConfig:
+    """What is trained on beside MNIST and the pen-digits writers (issue 26,
+    collection_training.py). The defaults are the runs before it, so a card
+    without these settings re-creates its run."""
+
+    # The pen collections whose training writers are trained on ("pen-digits", "uji").
+    pen_collections: tuple[str, ...] = ("pen-digits",)
+    uji_repeats: int = 0  # the UJI training writers' digits, shown this often an epoch
+    # Per training pen digit (both collections), this many copies resampled to a few
+    # points (sparse_points, inclusive), as a pointer with few events draws it.
+    sparse_copies: int = 0
+    sparse_points: tuple[int, int] = (6, 14)
+    # This share of the MNIST training digits is added again as read through the
+    # serving image path from a 280-px canvas PNG (black on white, bilinear).
+    mnist_image_path_share: float = 0.0
+
+
+@dataclass(frozen=True)
 class TrainingConfig:
     """One run: data, network, schedule and augmentation settings."""
 
@@ -85,6 +103,7 @@ class TrainingConfig:
     augmentation: AugmentationConfig = field(default_factory=AugmentationConfig)
     styles: StyleConfig = field(default_factory=StyleConfig)
     non_digits: NonDigitConfig = field(default_factory=NonDigitConfig)
+    collections: CollectionsConfig = field(default_factory=CollectionsConfig)
 
     @classmethod
     def from_dict(cls, settings: dict) -> "TrainingConfig":
@@ -94,6 +113,11 @@ class TrainingConfig:
             "augmentation": _build(AugmentationConfig, settings.get("augmentation", {})),
             "styles": _build(StyleConfig, settings.get("styles", {})),
             "non_digits": _build(NonDigitConfig, settings.get("non_digits", {})),
+            # Cards written before the collections existed: their runs' settings.
+            "collections": _build(
+                CollectionsConfig,
+                settings.get("collections", dataclasses.asdict(CollectionsConfig())),
+            ),
         }
         return _build(cls, {**settings, **parts})
 

@@ -24,6 +24,8 @@ SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 MNIST_FILE = "mnist.npz"
 PEN_DIGITS_FILE = "pen-digits-train.json"
 PEN_TRAJECTORIES_FILE = "pen-digits-trajectories.json"
+# A second collection: 60 other writers on other devices (pen_collections.py reads it).
+UJI_FILE = "uji-pen-digits.json"
 MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
 WRITER_IDS = tuple(range(1, 31))
 CONTENT_SHA256_DEFINITION = (
@@ -52,6 +54,7 @@ def data_path(name: str) -> Path:
 MNIST_PATH = data_path(MNIST_FILE)
 PEN_DIGITS_PATH = data_path(PEN_DIGITS_FILE)
 PEN_TRAJECTORIES_PATH = data_path(PEN_TRAJECTORIES_FILE)
+UJI_PATH = data_path(UJI_FILE)
 MISSING_DATA_HINT = "run `make data` (downloads into DIGITS_DATA_DIR) or set DIGITS_DATA_DIR"
 
 

@@ -1,12 +1,13 @@
-"""`make data` (`python -m model.training.fetch_data`): the three data files, downloaded
+"""`make data` (`python -m model.training.fetch_data`): the four data files, downloaded
 from their public homes into DIGITS_DATA_DIR (by default a per-user cache folder).
 
 A file already in ../shared/data or in the target folder is not fetched again.
 Every download is checked against a published sha256 (below, with where it is
-published), then converted into the project's format
-(source_formats.py), and the result is checked against the content of the
-files the committed model was trained on. A download or a result that does not
-match is deleted and named, with both sha256s, and the command exits non-zero.
+published; UJI's text file has none, so only its conversion is checked), then
+converted into the project's format (source_formats.py), and the result is
+checked against the content of the files the committed model was trained on. A
+download or a result that does not match is deleted and named, with both
+sha256s, and the command exits non-zero.
 Files are written whole or not at all (a temporary file, then a rename), so an
 interrupted run leaves nothing half-written.
 """
@@ -43,7 +44,15 @@ PENDIGITS_TRA_SHA256 = "e2b9eb9f0d0467e2b64a4816a3420edf2b8043447576f4b84337aba4
 MNIST_CONTENT_SHA256 = "e5ea4841dd6fde90b155843179ce5756a4864227194eec7fb09d7cfc4cf702a5"
 PEN_DIGITS_SHA256 = "d8b34b405b92f9e9692c911e308b1dab283ccf56acb6ca128fa4939a58be44ac"
 PEN_TRAJECTORIES_SHA256 = "3ba0f2a6228ca396e34890c6971c27e4d857bf6a40f4e043d530f7757ca0467a"
-DATA_FILES = (data.MNIST_FILE, data.PEN_DIGITS_FILE, data.PEN_TRAJECTORIES_FILE)
+# UJI Pen Characters v2's text file (UCI). No sha256 of it is published, so the
+# download is checked through its conversion: the digits must be exactly the
+# content of ../shared/data/uji-pen-digits.json (this sha256, the shared file's).
+UJI_URL = (
+    "https://archive.ics.uci.edu/ml/machine-learning-databases/uji-penchars/version2/"
+    "ujipenchars2.txt"
+)
+UJI_SHA256 = "fd251f2634736f7e124d9cac6272a43a7263cafe296e622f9fb5b453f2b13682"
+DATA_FILES = (data.MNIST_FILE, data.PEN_DIGITS_FILE, data.PEN_TRAJECTORIES_FILE, data.UJI_FILE)
 CHUNK_BYTES = 1 << 20
 
 
@@ -59,6 +68,7 @@ def fetch(
     mnist_url: str = MNIST_URL,
     pen_digits_url: str = PEN_DIGITS_URL,
     shared_dir: Path = data.SHARED_DATA_DIR,
+    uji_url: str = UJI_URL,
 ) -> list[str]:
     """Fetch whichever data files are in neither folder; returns the problems (none: [])."""
     missing = [name for name in DATA_FILES if not _present(name, shared_dir, target_dir)]
@@ -74,6 +84,8 @@ def fetch(
             jobs.append((_fetch_mnist, mnist_url))
         if {data.PEN_DIGITS_FILE, data.PEN_TRAJECTORIES_FILE} & set(missing):
             jobs.append((functools.partial(_fetch_pen_digits, missing=missing), pen_digits_url))
+        if data.UJI_FILE in missing:
+            jobs.append((_fetch_uji, uji_url))
         for job, url in jobs:
             try:
                 job(url, Path(scratch), target_dir)
@@ -111,6 +123,12 @@ def _fetch_pen_digits(url: str, scratch: Path, target_dir: Path, missing: list[s
             _install_checked(records, path, PEN_TRAJECTORIES_SHA256)
 
 
+def _fetch_uji(url: str, scratch: Path, target_dir: Path) -> None:
+    text = download(url, scratch / "ujipenchars2.txt", None).read_bytes()
+    records = source_formats.uji_digits_from_text(text.decode("latin-1"))
+    _install_checked(records, target_dir / data.UJI_FILE, UJI_SHA256)
+
+
 def _member(archive: zipfile.ZipFile, name: str) -> bytes:
     """The archive's one member called `name`, at its root or in a folder."""
     found = [member for member in archive.namelist() if member.rsplit("/", 1)[-1] == name]
@@ -130,14 +148,15 @@ def _check(name: str, expected: str, actual: str) -> None:
         raise ChecksumMismatch(name, expected, actual)
 
 
-def download(url: str, path: Path, expected_sha256: str) -> Path:
-    """`url` saved at `path` if its sha256 is `expected_sha256`; deleted and refused if not."""
+def download(url: str, path: Path, expected_sha256: str | None) -> Path:
+    """`url` saved at `path` if its sha256 is `expected_sha256`; deleted and refused if not.
+    None: no published sha256; the caller checks what it converts the file into."""
     digest = hashlib.sha256()
     with urllib.request.urlopen(url, timeout=60) as response, open(path, "wb") as out:
         for block in iter(lambda: response.read(CHUNK_BYTES), b""):
             digest.update(block)
             out.write(block)
-    if digest.hexdigest() != expected_sha256:
+    if expected_sha256 is not None and digest.hexdigest() != expected_sha256:
         path.unlink()
         raise ChecksumMismatch(f"{path.name} from {url}", expected_sha256, digest.hexdigest())
     return path
@@ -164,9 +183,10 @@ def main(argv=None) -> int:
     parser.add_argument("--shared-dir", type=Path, default=data.SHARED_DATA_DIR)
     parser.add_argument("--mnist-url", default=MNIST_URL)
     parser.add_argument("--pen-digits-url", default=PEN_DIGITS_URL)
+    parser.add_argument("--uji-url", default=UJI_URL)
     args = parser.parse_args(argv)
     target = args.dir or data.download_dir()
-    problems = fetch(target, args.mnist_url, args.pen_digits_url, args.shared_dir)
+    problems = fetch(target, args.mnist_url, args.pen_digits_url, args.shared_dir, args.uji_url)
     for problem in problems:
         print(f"make data: {problem}", file=sys.stderr)
     if problems:

@@ -10,6 +10,11 @@
   in tablet pixels of the 500x500 box, y growing upward) between `.PEN_DOWN` and
   `.PEN_UP`, each stroke followed by `.DT`. The project's
   pen-digits-trajectories.json keeps the order and flips y in the 500-pixel box.
+- UJI `ujipenchars2.txt`: per character a `WORD <char> <trn|tst>_<site>_W<nn>-<rep>`
+  line, `NUMSTROKES <k>`, then k `POINTS <n> # x1 y1 x2 y2 ...` lines (device
+  pixels, y growing downward), `//` comments between. uji-pen-digits.json keeps
+  the digits only, numbers the writers (site and W<nn>) 1-60 in the order they
+  first appear (in any character), and sorts by writer, then label, then repetition.
 """
 
 import io
@@ -29,6 +34,7 @@ UCI_SCALE = 100  # the resampled set's coordinates run 0..100
 TABLET_BOX = 500  # the writing box of the original trajectories, in tablet pixels
 SEGMENT = re.compile(r'\.SEGMENT DIGIT \d+(?:-\d+)? \S+ "(\d)"')
 HEADER_DIRECTIVES = (".INCLUDE", ".LEXICON", ".HIERARCHY")
+UJI_WORD = re.compile(r"WORD (\S+) (?:trn|tst)_(\w+_W\d+)-(\d+)")
 
 
 def mnist_npz(source: bytes) -> bytes:
@@ -91,3 +97,39 @@ def trajectories_from_unipen(text: str) -> list[dict]:
     if unnamed:
         raise ValueError(f"pendigits-orig: digit {unnamed[0]} has no writer comment")
     return records
+
+
+def uji_digits_from_text(text: str) -> list[dict]:
+    """Records {"label", "writer", "strokes"} of the digits in ujipenchars2.txt."""
+    found, writers, current = [], {}, None
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        where = f"ujipenchars2 line {number}"
+        if not line or line.startswith("//"):
+            continue
+        if line.startswith("WORD"):
+            match = UJI_WORD.fullmatch(line)
+            if match is None:
+                raise ValueError(f"{where}: unexpected word {line!r}")
+            current = None
+            writer = writers.setdefault(match[2], len(writers) + 1)
+            if len(match[1]) == 1 and match[1] in "0123456789":
+                current = {"label": int(match[1]), "writer": writer, "strokes": []}
+                found.append(((writer, current["label"], int(match[3])), current, []))
+        elif line.startswith("NUMSTROKES"):
+            if current is not None:
+                found[-1][2].append(int(line.split()[1]))
+        elif line.startswith("POINTS"):
+            count, _, values = line.partition("#")
+            values = [int(value) for value in values.split()]
+            if len(values) != 2 * int(count.split()[1]):
+                raise ValueError(f"{where}: {count.split()[1]} points but {len(values)} values")
+            if current is not None:
+                current["strokes"].append([values[i : i + 2] for i in range(0, len(values), 2)])
+        else:
+            raise ValueError(f"{where}: unexpected {line!r}")
+    for key, record, declared in found:
+        if declared != [len(record["strokes"])]:
+            raise ValueError(f"ujipenchars2: digit {key} declares {declared} strokes, has "
+                             f"{len(record['strokes'])}")  # fmt: skip
+    return [record for _, record, _ in sorted(found, key=lambda item: item[0])]

@@ -15,6 +15,7 @@ that card's run. Deterministic for a given config.
 
 import argparse
 import dataclasses
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,16 @@ import tensorflow as tf
 
 from model.core.contract import NOT_A_DIGIT, NUM_OUTPUTS
 from model.core.inference import DigitClassifier
-from model.training import calibration, card, card_file, data, export, non_digits, styles
+from model.training import (
+    calibration,
+    card,
+    card_file,
+    collection_training,
+    data,
+    export,
+    non_digits,
+    styles,
+)
 from model.training.augment import augment_batch
 from model.training.config import TrainingConfig
 from model.training.evaluate import exported_figures
@@ -56,6 +66,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--pen", default=str(data.PEN_TRAJECTORIES_PATH), help="pen trajectories JSON file"
     )
+    parser.add_argument("--uji", default=str(data.UJI_PATH), help="UJI pen digits JSON file")
     parser.add_argument("--out-dir", default=str(export.MODEL_DIR), help="where to write the model")
     parser.add_argument(
         "--config-from-card",
@@ -66,6 +77,11 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, help="overrides the config's")
     parser.add_argument(
         "--limit", type=int, help="train on the first N MNIST digits only (smoke tests)"
+    )
+    parser.add_argument(
+        "--collections",
+        metavar="JSON",
+        help="overrides the config's collections settings, e.g. '{\"uji_repeats\": 4}'",
     )
     return parser.parse_args(argv)
 
@@ -78,15 +94,19 @@ def config_from_args(args) -> TrainingConfig:
         for name in ("epochs", "seed", "limit")
         if getattr(args, name) is not None
     }
-    return dataclasses.replace(config or TrainingConfig(), **overrides)
+    config = dataclasses.replace(config or TrainingConfig(), **overrides)
+    if args.collections:
+        settings = {**dataclasses.asdict(config.collections), **json.loads(args.collections)}
+        config = TrainingConfig.from_dict({**dataclasses.asdict(config), "collections": settings})
+    return config
 
 
-def train(config: TrainingConfig, mnist_path, pen_path, out_dir) -> dict:
+def train(config: TrainingConfig, mnist_path, pen_path, out_dir, uji_path=data.UJI_PATH) -> dict:
     """The whole run: data, fit, export, card. Returns the card it wrote."""
     keras.utils.set_random_seed(config.seed)
     tf.config.experimental.enable_op_determinism()
     started = time.time()
-    sets = load_training_data(config, mnist_path, pen_path)
+    sets = load_training_data(config, mnist_path, pen_path, uji_path)
     model, steps = fit(config, sets)
     calibrated = calibrate(config, model, sets)
     seconds = time.time() - started
@@ -112,7 +132,9 @@ def train(config: TrainingConfig, mnist_path, pen_path, out_dir) -> dict:
     return model_card
 
 
-def load_training_data(config: TrainingConfig, mnist_path, pen_path) -> TrainingData:
+def load_training_data(
+    config: TrainingConfig, mnist_path, pen_path, uji_path=data.UJI_PATH
+) -> TrainingData:
     x_train, y_train, x_test, y_test = data.load_mnist(mnist_path)
     strokes, pen_y, pen_writers = data.load_pen_trajectories(pen_path)
     writers = data.split_writers(config)
@@ -140,8 +162,18 @@ def load_training_data(config: TrainingConfig, mnist_path, pen_path) -> Training
     )
     validation_others = checked["letters"] + checked["scribbles"] + checked["shapes"]
     pen_x = data.render(pen_strokes)
+    # The other collection, sparse drawings, MNIST through the image path (issue 26).
+    extra = collection_training.extra_sets(
+        config, pen_strokes, pen_y[train_ids], x_train, y_train, uji_path, rng
+    )
     images = np.concatenate(
-        [x_train, *[pen_x] * config.pen_repeats, data.render(styled), data.render(others)]
+        [
+            x_train,
+            *[pen_x] * config.pen_repeats,
+            data.render(styled),
+            data.render(others),
+            extra.images,
+        ]
     )
     labels = np.concatenate(
         [
@@ -149,8 +181,11 @@ def load_training_data(config: TrainingConfig, mnist_path, pen_path) -> Training
             *[pen_y[train_ids]] * config.pen_repeats,
             styled_y,
             np.full(len(others), NOT_A_DIGIT, dtype=np.uint8),
+            extra.labels,
         ]
     )
+    from_strokes = np.arange(len(images)) >= len(x_train)
+    from_strokes[len(images) - len(extra.images) :] = extra.from_strokes
     counts = {
         "mnist_train_digits": len(x_train),
         "pen_train_digits": len(train_ids),
@@ -159,19 +194,28 @@ def load_training_data(config: TrainingConfig, mnist_path, pen_path) -> Training
         "styled_train_digits": len(styled),
         "non_digit_train_drawings": {name: len(items) for name, items in made.items()},
         "non_digit_validation_drawings": len(validation_others),
+        **extra.counts,
     }
     print(f"training on {len(images)} images, {config.epochs} epochs: {counts}")
     return TrainingData(
         images=images,
         labels=labels,
-        from_strokes=np.arange(len(images)) >= len(x_train),
+        from_strokes=from_strokes,
         counts=counts,
         writers={part: list(ids) for part, ids in writers.items()},
         validation_images=np.concatenate(
-            [data.render([strokes[i] for i in validation_ids]), data.render(validation_others)]
+            [
+                data.render([strokes[i] for i in validation_ids]),
+                extra.validation_images,
+                data.render(validation_others),
+            ]
         ),
         validation_labels=np.concatenate(
-            [pen_y[validation_ids], np.full(len(validation_others), NOT_A_DIGIT, np.uint8)]
+            [
+                pen_y[validation_ids],
+                extra.validation_labels,
+                np.full(len(validation_others), NOT_A_DIGIT, np.uint8),
+            ]
         ),
         test_images=x_test,
         test_labels=y_test,
@@ -295,7 +339,7 @@ def measure(model: keras.Model, tflite_path: Path, sets: TrainingData, threshold
 
 def main(argv=None):
     args = parse_args(argv)
-    train(config_from_args(args), args.mnist, args.pen, args.out_dir)
+    train(config_from_args(args), args.mnist, args.pen, args.out_dir, args.uji)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,36 @@ def unipen_text(records) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def uji_text(records: list[dict], letters: bool = True) -> bytes:
+    """ujipenchars2.txt: by character, then by session; writer n is session
+    "W<n>" of site UJI for odd n and UPV for even n (the file names sites and
+    their own writer numbers); each record's repetition is its order within its
+    writer and label. Letters (which the project skips) come first, as a, then
+    the digits. CRLF line ends, as the published file has."""
+    sessions = {}
+    for record in records:
+        key = (record["writer"], record["label"])
+        sessions.setdefault(key, []).append(record)
+    lines = ["// UJIpenchars2 (written by tests/test_fetch_data.py)"]
+    characters = (["a"] if letters else []) + [str(d) for d in range(10)]
+    writers = sorted({record["writer"] for record in records})
+    for character in characters:
+        lines.append(f"// ASCII char: {character}")
+        for writer in writers:
+            site = "UJI" if writer % 2 else "UPV"
+            label = None if character == "a" else int(character)
+            letter = [{"strokes": [[[1, 2], [3, 4]]]}] * 2  # letters are skipped
+            drawn = letter if label is None else sessions.get((writer, label), [])
+            for repetition, record in enumerate(drawn, 1):
+                name = f"{'trn' if writer == 1 else 'tst'}_{site}_W{writer:02d}-{repetition:02d}"
+                lines.append(f"WORD {character} {name}")
+                lines.append(f"  NUMSTROKES {len(record['strokes'])}")
+                for stroke in record["strokes"]:
+                    values = " ".join(f"{x} {y}" for x, y in stroke)
+                    lines.append(f"  POINTS {len(stroke)} # {values}")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
 def uci_zip(resampled: list[dict], trajectories: list[dict]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -138,6 +168,13 @@ TRAJECTORIES = [
     {"label": 7, "writer": 12, "strokes": [[[100, 100], [300, 100], [170, 350]]]},
     {"label": 4, "writer": 3, "strokes": [[[180, 90], [120, 250]], [[250, 150], [250, 350]]]},
 ]
+UJI = [
+    {"label": 1, "writer": 1, "strokes": [[[500, 200], [520, 900]]]},
+    {"label": 1, "writer": 1, "strokes": [[[480, 210], [510, 880]]]},
+    {"label": 7, "writer": 1,
+     "strokes": [[[400, 200], [700, 200], [450, 900]], [[450, 500], [650, 520]]]},
+    {"label": 0, "writer": 2, "strokes": [[[1200, 300], [900, 800], [1300, 1300], [1200, 300]]]},
+]  # fmt: skip
 TRAJECTORIES_UNIPEN_POINTS = [
     " 100  400", " 300  400", " 170  150", " 180  410", " 120  250", " 250  350", " 250  150"
 ]  # fmt: skip
@@ -202,19 +239,24 @@ def pin(monkeypatch, **constants):
 
 def run_make_data(served_urls, folders, capsys):
     shared, target = folders
-    mnist_url, pen_url = served_urls
-    options = ["--dir", str(target), "--shared-dir", str(shared)]
+    mnist_url, pen_url, uji_url = served_urls
+    options = ["--dir", str(target), "--shared-dir", str(shared), "--uji-url", uji_url]
     code = fetch_data.main([*options, "--mnist-url", mnist_url, "--pen-digits-url", pen_url])
     return code, capsys.readouterr()
 
 
 @pytest.fixture
 def small_sources(served, monkeypatch):
-    """Small MNIST and UCI files on the loopback server, the constants pinned to them."""
+    """Small MNIST, UCI and UJI files on the loopback server, the constants pinned to them."""
     mnist_source, archive = keras_mnist(small_mnist()), uci_zip(RESAMPLED, TRAJECTORIES)
-    urls = served.put("mnist.npz", mnist_source), served.put("pendigits.zip", archive)
+    urls = (
+        served.put("mnist.npz", mnist_source),
+        served.put("pendigits.zip", archive),
+        served.put("ujipenchars2.txt", uji_text(UJI)),
+    )
     pin(
         monkeypatch,
+        UJI_SHA256=sha256(data.records_json(UJI)),
         MNIST_NPZ_SHA256=sha256(mnist_source),
         MNIST_CONTENT_SHA256=_content_sha256(small_mnist()),
         PEN_DIGITS_ZIP_SHA256=sha256(archive),
@@ -239,7 +281,7 @@ def leftovers(target: Path) -> list[str]:
 # --- the command ------------------------------------------------------------------------
 
 
-def test_make_data_downloads_checks_and_converts_all_three_files(
+def test_make_data_downloads_checks_and_converts_all_four_files(
     small_sources, folders, served, capsys
 ):
     code, printed = run_make_data(small_sources, folders, capsys)
@@ -248,11 +290,12 @@ def test_make_data_downloads_checks_and_converts_all_three_files(
     assert leftovers(target) == sorted(fetch_data.DATA_FILES)
     assert json.loads((target / data.PEN_DIGITS_FILE).read_text()) == RESAMPLED
     assert json.loads((target / data.PEN_TRAJECTORIES_FILE).read_text()) == TRAJECTORIES
+    assert json.loads((target / data.UJI_FILE).read_text()) == UJI
     with np.load(target / data.MNIST_FILE) as mnist:
         assert list(mnist.keys()) == list(data.MNIST_KEYS)
         for key, array in small_mnist().items():
             np.testing.assert_array_equal(mnist[key], array)
-    assert sorted(served.requests) == ["/mnist.npz", "/pendigits.zip"]
+    assert sorted(served.requests) == ["/mnist.npz", "/pendigits.zip", "/ujipenchars2.txt"]
 
 
 def test_the_loaders_find_what_make_data_wrote_in_DIGITS_DATA_DIR(
@@ -279,8 +322,9 @@ def test_a_corrupt_download_is_deleted_and_named_with_both_sha256(
     assert code == 1
     assert "pendigits.zip" in printed.err
     assert fetch_data.PEN_DIGITS_ZIP_SHA256 in printed.err and sha256(corrupt) in printed.err
-    # MNIST was fine and is kept; nothing of the pen digits, not even a temporary file.
-    assert leftovers(target) == [data.MNIST_FILE]
+    # MNIST and UJI were fine and are kept; nothing of the pen digits, not even a
+    # temporary file.
+    assert leftovers(target) == sorted([data.MNIST_FILE, data.UJI_FILE])
 
 
 def test_a_conversion_that_does_not_match_the_project_s_file_is_refused(
@@ -305,22 +349,36 @@ def test_files_already_in_the_shared_folder_or_the_target_are_not_fetched_again(
     (target / data.PEN_DIGITS_FILE).write_text("[]")
     code, printed = run_make_data(small_sources, folders, capsys)
     assert code == 0, printed.err
-    assert served.requests == ["/pendigits.zip"]  # for the trajectories only
+    assert sorted(served.requests) == ["/pendigits.zip", "/ujipenchars2.txt"]  # not MNIST
     assert (shared / data.MNIST_FILE).read_bytes() == b"already here"
     assert (target / data.PEN_DIGITS_FILE).read_text() == "[]"
     assert not (target / data.MNIST_FILE).exists()
 
+    asked = list(served.requests)
     code, printed = run_make_data(small_sources, folders, capsys)
-    assert code == 0 and served.requests == ["/pendigits.zip"], "fetched twice"
-    assert printed.out.count("already there") == 3
+    assert code == 0 and served.requests == asked, "fetched twice"
+    assert printed.out.count("already there") == 4
 
 
 def test_an_unreachable_server_fails_naming_the_url(folders, capsys):
     _, target = folders
     closed = "http://127.0.0.1:9/mnist.npz"  # the discard port: nothing listens
-    code, printed = run_make_data((closed, closed), folders, capsys)
+    code, printed = run_make_data((closed, closed, closed), folders, capsys)
     assert code == 1 and closed in printed.err
     assert leftovers(target) == []
+
+
+def test_a_uji_conversion_that_does_not_match_the_shared_file_is_refused(
+    small_sources, folders, capsys, monkeypatch
+):
+    pin(monkeypatch, UJI_SHA256="0" * 64)
+    code, printed = run_make_data(small_sources, folders, capsys)
+    _, target = folders
+    assert code == 1
+    assert data.UJI_FILE in printed.err and "0" * 64 in printed.err
+    assert sha256(data.records_json(UJI)) in printed.err
+    assert data.UJI_FILE not in leftovers(target)
+    assert data.PEN_TRAJECTORIES_FILE in leftovers(target)
 
 
 def test_an_interrupted_write_leaves_neither_the_file_nor_a_temporary_one(tmp_path, monkeypatch):
@@ -354,6 +412,25 @@ def test_a_unipen_digit_without_its_writer_comment_is_refused():
     )
     with pytest.raises(ValueError, match="no writer"):
         source_formats.trajectories_from_unipen(text)
+
+
+def test_uji_words_become_digit_records_by_writer_in_order_of_first_appearance():
+    text = uji_text(UJI).decode()
+    assert "WORD 1 trn_UJI_W01-02" in text and "WORD 0 tst_UPV_W02-01" in text
+    assert source_formats.uji_digits_from_text(text) == UJI  # letters skipped, CRLF read
+    # Writers are numbered as they first appear, whatever the sites call them.
+    renamed = text.replace("UJI_W01", "UPV_W44").replace("UPV_W02", "UJI_W05")
+    assert [r["writer"] for r in source_formats.uji_digits_from_text(renamed)] == [1, 1, 1, 2]
+
+
+def test_a_uji_digit_whose_points_or_strokes_do_not_add_up_is_refused():
+    text = uji_text(UJI).decode()
+    with pytest.raises(ValueError, match="2 points but 3 values"):
+        source_formats.uji_digits_from_text(
+            text.replace("POINTS 2 # 500 200 520 900", "POINTS 2 # 500 200 520")
+        )
+    with pytest.raises(ValueError, match="declares"):
+        source_formats.uji_digits_from_text(text.replace("NUMSTROKES 2", "NUMSTROKES 3"))
 
 
 def test_an_mnist_file_with_other_arrays_is_refused():
@@ -395,20 +472,22 @@ def test_the_shared_pen_digits_written_back_as_uci_text_have_the_published_sha25
 
 @pytest.mark.slow  # full-size files through a loopback server: about 10 s
 def test_make_data_rebuilds_the_shared_files_exactly_from_sources_in_their_formats(
-    mnist_path, pen_digits_path, pen_trajectories_path, served, folders, capsys, monkeypatch
-):
+    mnist_path, pen_digits_path, pen_trajectories_path, uji_path, served, folders, capsys,
+    monkeypatch,
+):  # fmt: skip
     with np.load(mnist_path) as mnist:
         arrays = {key: mnist[key] for key in data.MNIST_KEYS}
     resampled = json.loads(pen_digits_path.read_text())
     trajectories = json.loads(pen_trajectories_path.read_text())
     mnist_source, archive = keras_mnist(arrays), uci_zip(resampled, trajectories)
-    urls = served.put("mnist.npz", mnist_source), served.put("pendigits.zip", archive)
+    uji = served.put("ujipenchars2.txt", uji_text(json.loads(uji_path.read_text())))
+    urls = served.put("mnist.npz", mnist_source), served.put("pendigits.zip", archive), uji
     # Only the downloads' sha256 are this test's own; the results must be the shared files.
     pin(monkeypatch, MNIST_NPZ_SHA256=sha256(mnist_source), PEN_DIGITS_ZIP_SHA256=sha256(archive))
     code, printed = run_make_data(urls, folders, capsys)
     _, target = folders
     assert code == 0, printed.err
-    for path in (pen_digits_path, pen_trajectories_path):
+    for path in (pen_digits_path, pen_trajectories_path, uji_path):
         assert (target / path.name).read_bytes() == path.read_bytes()
     assert data.mnist_content_sha256(target / data.MNIST_FILE) == data.mnist_content_sha256(
         mnist_path
