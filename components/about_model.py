@@ -162,7 +162,7 @@ def confusion_table(matrix: list) -> html.Table:
     shaded (confusion_cells); read across a row for what a true digit was read as."""
     names = [str(d) if d < 10 else NOT_A_DIGIT_COLUMN for d in range(len(matrix[0]))]
     head = html.Tr(
-        [html.Th("true \u2193 read \u2192", scope="col", className="corner")]
+        [html.Th(["true \u2193", html.Br(), "read \u2192"], scope="col", className="corner")]
         + [html.Th(name, scope="col") for name in names]
     )
     body = [
@@ -220,7 +220,15 @@ def about_model(card: dict) -> html.Details:
             html.Figure(
                 className="confusion",
                 children=[
-                    html.Div(confusion_table(matrix), className="confusion-scroll"),
+                    # Scrolls sideways where the screen is narrower than the
+                    # table; focusable, so a keyboard can scroll it too.
+                    html.Div(
+                        confusion_table(matrix),
+                        className="confusion-scroll",
+                        tabIndex="0",
+                        role="region",
+                        **{"aria-label": "Confusion matrix"},
+                    ),
                     html.Figcaption(
                         f"{label}: what each digit was read as. {errors} mistakes in "
                         f"{total:,} digits, shaded; right answers on the diagonal"

@@ -72,7 +72,7 @@ def build_layout(card: dict | None = None) -> html.Div:
                                             html.Figcaption(
                                                 input_preview.preview_caption(),
                                                 id=ids.PREVIEW_CAPTION,
-                                                className="caption",
+                                                className="caption preview-caption",
                                             ),
                                         ],
                                     ),

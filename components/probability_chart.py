@@ -4,7 +4,9 @@ under them a row of ten digit buttons that show each digit's evidence.
 Plain HTML and CSS, not a plotting library: ten bars need no more, and the page
 then loads no chart bundle at all (bench/first_visit.py). Each bar is a full
 height block scaled with a CSS transform (assets/style.css), so a new answer
-moves nothing on the page: a transform is no layout shift.
+moves nothing on the page: a transform is no layout shift. The bars jump to
+their new heights: Dash draws a callback's new children afresh, so there is
+nothing to animate from.
 
 The buttons stand in for the axis's digit labels, aligned with the bars, so the
 evidence is one click away with a mouse (on a bar or a button), a finger or the
@@ -22,8 +24,6 @@ from components import ids
 DIGITS = [str(digit) for digit in range(10)]
 # The heading over the bars; with several characters the page adds which one they are.
 CHART_TITLE = "Probabilities"
-# The bars' transition on a new answer (assets/style.css says the same duration).
-TRANSITION_MS = 120
 # The scale's gridlines, in percent.
 GRIDLINES = (100, 75, 50, 25, 0)
 # CSS classes of a bar: the answer (unsure: in the warning colour) and the
