@@ -140,8 +140,7 @@ def main() -> None:
                 draw_with_mouse(driver, to_canvas(digit["strokes"]))
                 WebDriverWait(driver, 10).until(
                     lambda d: d.execute_script(
-                        "var a = window.benchAnswer;"
-                        "return a.text !== null && a.chart !== null;"
+                        "var a = window.benchAnswer;return a.text !== null && a.chart !== null;"
                     )
                 )
                 end, text, chart = driver.execute_script(
