@@ -25,10 +25,12 @@ __version__ = _package["version"]
 
 _js_dist = [
     {
-        # fabric.js and react-sketch: fetched by the browser when a canvas is drawn.
+        # fabric.js and react-sketch. Built as a chunk fetched once a canvas is
+        # drawn; the page always draws one, so it is loaded with the page's
+        # other scripts instead (the bundle's loader takes a chunk already there),
+        # and the pad is on screen sooner.
         "relative_package_path": "async~canvas.js",
         "namespace": "dash_canvas",
-        "async": True,
     },
     {"relative_package_path": "dash_canvas.min.js", "namespace": "dash_canvas"},
 ]
