@@ -10,8 +10,9 @@ pad's top is where it was, and the browser's own layout-shift entries
 to 0 from the moment the page was loaded. On each screen every button is at
 least 44x44 px (a finger's size), nothing is wider than the screen, the pad
 is wholly on screen, and the evidence chosen for one drawing is gone after
-Clear. The screens are saved as artifacts/browser/steady-<screen>.png (the
-README's pictures are copies of these).
+Clear. At 820 px, where the answers beside the pad are narrow, a ten-digit
+number still shows whole. The screens are saved as
+artifacts/browser/steady-<screen>.png.
 """
 
 from dataclasses import dataclass
@@ -297,3 +298,25 @@ def test_the_evidence_chosen_for_a_drawing_is_gone_after_clear(screen, browser, 
     assert "Evidence" not in evidence_caption(browser)
     assert preview_picture(browser).ndim == 2  # the plain input
     assert pressed_digits(browser) == []
+
+
+def test_a_long_number_is_never_cut_where_the_answers_are_narrow(browser, live_dashboard, drawings):
+    """820 px: the pad beside the answers, which are narrow; the preview goes
+    under the answer so the whole number shows (its text is not cut)."""
+    emulate_screen(browser, 820, 700)
+    try:
+        open_page(browser, live_dashboard.url)
+        draw(browser, drawings["ones"], touch=False)
+        wait_for_answer(browser, ONES)
+        digit, preview = browser.execute_script(
+            "return [arguments[0], arguments[1]].map(function (id) {"
+            " var n = document.getElementById(id), r = n.getBoundingClientRect();"
+            " return {scroll: n.scrollWidth, client: n.clientWidth, top: r.top, bottom: r.bottom};"
+            "});",
+            ids.PREDICTED_DIGIT,
+            ids.INPUT_PREVIEW,
+        )
+        assert digit["scroll"] <= digit["client"]
+        assert preview["top"] > digit["bottom"]
+    finally:
+        emulate_screen(browser, 0, 0)
