@@ -47,14 +47,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.serve-installed: requirements.txt requirements-nodeps.txt | $(BIN)/python
+$(VENV)/.serve-installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-nodeps.txt requirements-train.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev-installed: requirements.txt requirements-train.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
-	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@ $(VENV)/.serve-installed
 
 clean:

@@ -2,10 +2,11 @@
  * The page's browser-side Dash callbacks (registered in components/callbacks.py):
  * nothing here needs the server.
  *
- * chooseEvidence: a click on a bar of the probability chart, or on a digit
- *   button under it, picks the digit whose evidence the preview shows (the
- *   evidence-digit store); the digit already shown goes back to none. The
- *   buttons' aria-pressed follows, so a screen reader says which is on.
+ * chooseEvidence: a press on a digit button under the bars picks the digit
+ *   whose evidence the preview shows (the evidence-digit store); the digit
+ *   already shown goes back to none; Clear forgets it (the choice belongs to
+ *   the drawing). The buttons' aria-pressed follows, so a screen reader says
+ *   which is on. A click on a bar presses its digit's button (below).
  * chooseCharacter: a press on a character's button (a drawing of several
  *   characters) picks the character whose bars and preview are shown (the
  *   selected-character store) and marks its button pressed; the buttons stay
@@ -24,17 +25,27 @@
   var CHARACTER_TYPE = "character-tile";
   var CLEAR_ID = "clear-button";
 
-  function clickedDigit(triggered, clickData) {
-    if (triggered === CHART_ID) {
-      var point = clickData && clickData.points && clickData.points[0];
-      var digit = point ? parseInt(point.x, 10) : NaN;
-      return isNaN(digit) ? null : digit;
-    }
+  function clickedDigit(triggered) {
     if (triggered && triggered.type === TILE_TYPE) {
       return triggered.digit;
     }
     return null;
   }
+
+  // A click anywhere in a digit's column of the chart, however short its bar,
+  // presses that digit's button: one way in, for the mouse, a finger and keys.
+  document.addEventListener("click", function (event) {
+    var column = event.target && event.target.closest &&
+      event.target.closest("#" + CHART_ID + " [data-digit]");
+    if (!column) {
+      return;
+    }
+    var tiles = document.querySelectorAll("." + TILE_TYPE);
+    var tile = tiles[parseInt(column.getAttribute("data-digit"), 10)];
+    if (tile) {
+      tile.click();
+    }
+  });
 
   function pressed(chosen, count) {
     var states = [];
@@ -46,11 +57,17 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     digitPage: {
-      chooseEvidence: function (clickData, tileClicks, current) {
+      chooseEvidence: function (tileClicks, clearClicks, current) {
         var context = window.dash_clientside.callback_context;
-        var digit = clickedDigit(context && context.triggered_id, clickData);
+        var triggered = context && context.triggered_id;
+        var noUpdate = window.dash_clientside.no_update;
+        if (triggered === CLEAR_ID) {
+          var none = current === undefined || current === null;
+          return none ? [noUpdate, noUpdate] : [null, pressed(null, DIGITS)];
+        }
+        var digit = clickedDigit(triggered);
         if (digit === null || digit < 0 || digit >= DIGITS) {
-          return [window.dash_clientside.no_update, window.dash_clientside.no_update];
+          return [noUpdate, noUpdate];
         }
         var chosen = digit === current ? null : digit;
         return [chosen, pressed(chosen, DIGITS)];

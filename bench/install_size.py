@@ -1,12 +1,14 @@
 """Installed size of the serving requirements, no TensorFlow.
 
-Serving installs requirements.txt, then requirements-nodeps.txt with
-`pip install --no-deps` (bin/post_compile on Heroku). By default this walks
-that dependency closure through the installed distributions' metadata in this
-environment and adds up the files each one installed (its RECORD), so nothing
-is downloaded. With --fresh it instead creates a throwaway virtualenv, installs
-both files into it with pip (from the package index or pip's cache) and
-measures the environment on disk; the temporary directory is removed afterwards.
+Serving installs requirements.txt alone (the drawing pad's component is
+vendored in dash_canvas/); --nodeps-requirements names a file to install after
+it with `pip install --no-deps`, if one is wanted for a comparison. By default
+this walks that dependency closure through the installed distributions'
+metadata in this environment and adds up the files each one installed (its
+RECORD), so nothing is downloaded. With --fresh it instead creates a throwaway
+virtualenv, installs the file(s) into it with pip (from the package index or
+pip's cache) and measures the environment on disk; the temporary directory is
+removed afterwards.
 
     .venv/bin/python -m bench.install_size [--fresh]
 """

@@ -1,1 +1,2 @@
-"""The dashboard's page: layout pieces, figure builders and the Dash callbacks."""
+"""The dashboard's page: layout pieces, the builders of its bars and pictures,
+and the Dash callbacks."""

@@ -14,7 +14,7 @@ card's `validation_table` has it.
 
 from datetime import date
 
-from dash import dcc, html
+from dash import html
 
 from components import ids
 
@@ -36,6 +36,7 @@ RANDOM_SPLIT_NOTE = (
     "reads someone new. No writer-independent figure has been measured for this model yet."
 )
 ERROR_COLOR = "#f4a582"
+MISTAKE_COLOR = "#fde0d2"
 CORRECT_COLOR = "#dbe4f0"
 
 
@@ -154,62 +155,54 @@ def confusion_source(card: dict) -> tuple[str, list] | None:
 NOT_A_DIGIT_COLUMN = "none"
 
 
-def confusion_figure(matrix: list) -> dict:
-    """A heat map: rows the true digit, columns the answer (a model that can say "not a
-    digit" has an eleventh column, "none"), every count written in its cell; mistakes
-    shaded by how many, right answers in one pale colour."""
+def _mix(low: str, high: str, share: float) -> str:
+    """The colour `share` (0-1) of the way from `low` to `high` (#rrggbb)."""
+    ends = [[int(color[i : i + 2], 16) for i in (1, 3, 5)] for color in (low, high)]
+    return "#" + "".join(f"{round(a + share * (b - a)):02x}" for a, b in zip(*ends, strict=True))
+
+
+def confusion_cells(matrix: list) -> list[list[tuple[str, str | None]]]:
+    """(text, background) for every cell, rows the true digit, columns the answer
+    (a model that can say "not a digit" has an eleventh column, "none"): right
+    answers in one pale colour, mistakes shaded by how many, empty cells blank."""
     size = range(len(matrix))
     answers = range(len(matrix[0]))
-    mistakes = [[matrix[t][a] if t != a and matrix[t][a] else None for a in answers] for t in size]
-    right = [[matrix[t][a] if t == a else None for a in answers] for t in size]
-    most = max([1] + [count for row in mistakes for count in row if count])
-    cells = {
-        "type": "heatmap",
-        "x": [str(d) if d < 10 else NOT_A_DIGIT_COLUMN for d in answers],
-        "y": [str(d) for d in size],
-        "xgap": 1,
-        "ygap": 1,
-        "showscale": False,
-        "texttemplate": "%{z}",
-        "textfont": {"color": "#1d2433", "size": 11},
-    }
-    return {
-        "data": [
-            dict(
-                cells,
-                z=right,
-                colorscale=[[0, CORRECT_COLOR], [1, CORRECT_COLOR]],
-                hovertemplate="true %{y}, read %{x}: %{z}<extra></extra>",
-            ),
-            dict(
-                cells,
-                z=mistakes,
-                zmin=0,
-                zmax=most,
-                colorscale=[[0, "#fde0d2"], [1, ERROR_COLOR]],
-                hovertemplate="true %{y}, read as %{x}: %{z}<extra></extra>",
-            ),
-        ],
-        "layout": {
-            "width": 300,
-            "height": 300,
-            "margin": {"l": 56, "r": 6, "t": 6, "b": 48},
-            "xaxis": {
-                "title": {"text": "answer" if len(answers) == 10 else "answer (none: not a digit)"},
-                "fixedrange": True,
-                "type": "category",
-            },
-            "yaxis": {
-                "title": {"text": "true digit"},
-                "fixedrange": True,
-                "type": "category",
-                "autorange": "reversed",
-            },
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "#f3f5f9",
-            "font": {"color": "#1d2433", "size": 12},
-        },
-    }
+    most = max([1] + [matrix[t][a] for t in size for a in answers if t != a])
+    cells = []
+    for t in size:
+        row = []
+        for a in answers:
+            count = matrix[t][a]
+            if t == a:
+                row.append((str(count), CORRECT_COLOR))
+            elif count:
+                row.append((str(count), _mix(MISTAKE_COLOR, ERROR_COLOR, count / most)))
+            else:
+                row.append(("", None))
+        cells.append(row)
+    return cells
+
+
+def confusion_table(matrix: list) -> html.Table:
+    """The confusion matrix as a table: every count written in its cell, mistakes
+    shaded (confusion_cells); read across a row for what a true digit was read as."""
+    names = [str(d) if d < 10 else NOT_A_DIGIT_COLUMN for d in range(len(matrix[0]))]
+    head = html.Tr(
+        [html.Th(["true \u2193", html.Br(), "read \u2192"], scope="col", className="corner")]
+        + [html.Th(name, scope="col") for name in names]
+    )
+    body = [
+        html.Tr(
+            [html.Th(str(t), scope="row")]
+            + [html.Td(text, style={"background": color} if color else None) for text, color in row]
+        )
+        for t, row in enumerate(confusion_cells(matrix))
+    ]
+    return html.Table(
+        id=ids.CONFUSION_MATRIX,
+        className="confusion-table",
+        children=[html.Thead(head), html.Tbody(body)],
+    )
 
 
 def about_model(card: dict) -> html.Details:
@@ -253,14 +246,19 @@ def about_model(card: dict) -> html.Details:
             html.Figure(
                 className="confusion",
                 children=[
-                    dcc.Graph(
-                        id=ids.CONFUSION_MATRIX,
-                        figure=confusion_figure(matrix),
-                        config={"displayModeBar": False, "staticPlot": True},
+                    # Scrolls sideways where the screen is narrower than the
+                    # table; focusable, so a keyboard can scroll it too.
+                    html.Div(
+                        confusion_table(matrix),
+                        className="confusion-scroll",
+                        tabIndex="0",
+                        role="region",
+                        **{"aria-label": "Confusion matrix"},
                     ),
                     html.Figcaption(
                         f"{label}: what each digit was read as. {errors} mistakes in "
-                        f"{total:,} digits, shaded; right answers on the diagonal.",
+                        f"{total:,} digits, shaded; right answers on the diagonal"
+                        + ('; "none": answered "not a digit".' if len(matrix[0]) > 10 else "."),
                         className="caption",
                     ),
                 ],

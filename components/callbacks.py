@@ -3,7 +3,7 @@
 Callbacks are thin: `view_for_drawing` reads the canvas JSON as a number
 (model.numbers.number: one or more characters, left to right; model.evidence when a
 digit's evidence is asked for) and `view_for_reading` turns the reading into
-words and figures; both are tested as plain functions. A single character
+words, bars and pictures; both are tested as plain functions. A single character
 looks as a single digit always did; several show the whole number, a button per
 character, and the bars and preview of one character (the one pressed, else
 `default_character`).
@@ -23,15 +23,16 @@ from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 
 from components import drawing_pad, ids
 from components.character_tiles import character_tiles
-from components.input_preview import preview_caption, preview_figure
+from components.input_preview import preview_caption, preview_image
 from components.prediction_text import (
     Headline,
     digit_class,
     headline_for,
     headline_for_error,
     headline_for_number,
+    lean_title,
 )
-from components.probability_chart import CHART_TITLE, probability_figure
+from components.probability_chart import CHART_TITLE, probability_bars
 from model import evidence
 from model.core.contract import NUM_CLASSES
 from model.core.errors import InvalidInput
@@ -45,8 +46,8 @@ class View:
     """Everything the page shows about one drawing."""
 
     headline: Headline
-    chart: dict
-    preview: dict
+    chart: list
+    preview: str
     caption: list
     tiles: list = field(default_factory=list)
     chart_title: str = CHART_TITLE
@@ -70,8 +71,8 @@ def empty_view(evidence_digit: int | None = None) -> View:
     """The page before anything is drawn, and after clear."""
     return View(
         headline=Headline(digit="", detail="Draw a digit", tone="idle"),
-        chart=probability_figure(None, marked=evidence_digit),
-        preview=preview_figure(None),
+        chart=probability_bars(None, marked=evidence_digit),
+        preview=preview_image(None),
         caption=preview_caption(evidence_digit, drawn=False),
     )
 
@@ -80,8 +81,8 @@ def error_view(message: str, evidence_digit: int | None = None) -> View:
     """A refused drawing: the reason on the page, empty bars and preview."""
     return View(
         headline=headline_for_error(message),
-        chart=probability_figure(None, marked=evidence_digit),
-        preview=preview_figure(None),
+        chart=probability_bars(None, marked=evidence_digit),
+        preview=preview_image(None),
         caption=preview_caption(evidence_digit, drawn=False),
     )
 
@@ -93,11 +94,12 @@ def view_for_prediction(prediction, evidence_digit=None, evidence_map=None) -> V
         return empty_view(evidence_digit)
     return View(
         headline=headline_for(prediction),
-        chart=probability_figure(
+        chart=probability_bars(
             prediction.probabilities, prediction.digit, prediction.unsure, marked=evidence_digit
         ),
-        preview=preview_figure(prediction.image, evidence_map),
+        preview=preview_image(prediction.image, evidence_map),
         caption=preview_caption(evidence_digit, drawn=True),
+        chart_title=lean_title(prediction) if prediction.not_a_digit else CHART_TITLE,
     )
 
 
@@ -117,16 +119,20 @@ def view_for_reading(
     where = f"Character {index + 1} of {len(characters)}"
     return View(
         headline=headline_for_number(characters),
-        chart=probability_figure(
+        chart=probability_bars(
             prediction.probabilities,
             characters[index].digit,
             prediction.unsure,
             marked=evidence_digit,
         ),
-        preview=preview_figure(prediction.image, evidence_map),
-        caption=[f"{where}. ", *preview_caption(evidence_digit, drawn=True)],
+        preview=preview_image(prediction.image, evidence_map),
+        caption=preview_caption(evidence_digit, drawn=True, where=where),
         tiles=character_tiles(characters, index),
-        chart_title=f"{CHART_TITLE}: {where.lower()}",
+        chart_title=(
+            lean_title(prediction, where)
+            if prediction.not_a_digit
+            else f"{CHART_TITLE}: {where.lower()}"
+        ),
     )
 
 
@@ -195,8 +201,8 @@ PREDICTION_OUTPUTS = (
     (ids.PREDICTED_DIGIT, "className"),
     (ids.PREDICTION_DETAIL, "children"),
     (ids.PREDICTION_DETAIL, "className"),
-    (ids.PROBABILITY_CHART, "figure"),
-    (ids.INPUT_PREVIEW, "figure"),
+    (ids.PROBABILITY_CHART, "children"),
+    (ids.INPUT_PREVIEW, "src"),
     (ids.PREVIEW_CAPTION, "children"),
     (ids.CHARACTER_TILES, "children"),
     (ids.CHART_TITLE, "children"),
@@ -218,9 +224,10 @@ def register_callbacks(app, classifier) -> None:
     )
     def update_prediction(json_data, _clear_clicks, evidence_digit, selected):
         evidence_digit = chosen_digit(evidence_digit)
-        # A clear may come with the reset of the chosen character (chooseCharacter).
+        # A clear comes with the reset of the chosen character and digit
+        # (chooseCharacter, chooseEvidence): the empty pad has neither.
         if f"{ids.CLEAR_BUTTON}.n_clicks" in ctx.triggered_prop_ids:
-            return (*empty_view(evidence_digit).outputs(), drawing_pad.make_canvas())
+            return (*empty_view().outputs(), drawing_pad.make_canvas())
         view = view_for_drawing(
             classifier,
             json_data,
@@ -246,14 +253,15 @@ def register_callbacks(app, classifier) -> None:
         prevent_initial_call=True,
     )
 
-    # A bar or a digit button picks the digit whose evidence is shown; the same
-    # one again goes back to the plain input.
+    # A digit button (or its bar: the browser presses the button) picks the
+    # digit whose evidence is shown; the same one again goes back to the plain
+    # input. Clear forgets the choice: it belongs to the drawing.
     app.clientside_callback(
         ClientsideFunction(namespace="digitPage", function_name="chooseEvidence"),
         Output(ids.EVIDENCE_DIGIT, "data"),
         Output({"type": ids.EVIDENCE_TILE, "digit": ALL}, "aria-pressed"),
-        Input(ids.PROBABILITY_CHART, "clickData"),
         Input({"type": ids.EVIDENCE_TILE, "digit": ALL}, "n_clicks"),
+        Input(ids.CLEAR_BUTTON, "n_clicks"),
         State(ids.EVIDENCE_DIGIT, "data"),
         prevent_initial_call=True,
     )

@@ -4,9 +4,10 @@ the network saw and the digit it read ("?" for a character that is no digit).
 Pressing one shows that character's bars and preview.
 
 Each picture is a tiny PNG data URL (a few hundred bytes, made with Pillow in
-well under a millisecond) rather than a plotly heatmap: a dozen of them cost
-the page nothing to draw. A single digit gets no buttons: the page looks as it
-always did.
+well under a millisecond), as the preview is: a dozen of them cost the page
+nothing to draw. A single digit gets no buttons: the page looks as it always
+did. The row keeps its height, empty or full, and scrolls sideways when the
+buttons outrun it (assets/style.css), so an answer never moves what is below.
 """
 
 import base64

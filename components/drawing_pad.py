@@ -11,11 +11,14 @@ changed nothing but the look of the ink.
 """
 
 from dash import html
-from dash_canvas import DashCanvas
 
 from components import ids
+from dash_canvas import DashCanvas
 
-# Pixels on a desktop; assets/style.css shrinks the pad on narrow screens.
+# Pixels on a desktop; assets/style.css shrinks the pad on narrow or short
+# screens (by the smaller of the screen's width and height). The server reads
+# strokes in whatever pixels the pad had: a drawing is scaled to the network's
+# input by its own size, and this side only sets the smallest stroke that counts.
 CANVAS_SIZE = 400
 INK_WIDTH = 16
 INK_COLOR = "black"

@@ -1,6 +1,7 @@
 """The page layout: a short header, the pad on one side and the answers on the
-other (stacked on a phone, with the answer in a strip above the pad), and the
-"About the model" panel under them; and the HTML page around it."""
+other (stacked on a phone, with the answer in a strip above the pad; side by
+side again on a phone turned sideways, the pad sized by the screen's height),
+and the "About the model" panel under them; and the HTML page around it."""
 
 from dash import dcc, html
 from dash.dash import _default_index
@@ -69,7 +70,7 @@ def build_layout(card: dict | None = None) -> html.Div:
                                             html.Figcaption(
                                                 input_preview.preview_caption(),
                                                 id=ids.PREVIEW_CAPTION,
-                                                className="caption",
+                                                className="caption preview-caption",
                                             ),
                                         ],
                                     ),

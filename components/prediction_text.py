@@ -39,9 +39,12 @@ class Headline:
 
 def headline_for(prediction) -> Headline:
     """The words for a Prediction: a prompt when empty, a warning when unsure or
-    when the drawing does not look like a digit (the bars still show the digits)."""
+    when the drawing does not look like a digit, with how sure the network is of
+    that (the bars still show the digits: see lean_title)."""
     if prediction.not_a_digit:
-        return Headline(digit=NOT_A_DIGIT_MARK, detail=NOT_A_DIGIT, tone="unsure")
+        return Headline(
+            digit=NOT_A_DIGIT_MARK, detail=not_a_digit_detail(prediction), tone="unsure"
+        )
     if prediction.empty or prediction.digit is None:
         return Headline(digit="", detail=EMPTY_PROMPT, tone="idle")
     if prediction.unsure:
@@ -88,6 +91,21 @@ def headline_for_number(characters) -> Headline:
     return Headline(
         digit=marks, detail=f"{confidence:.0%} confident in {all_digits(count)}", tone="sure"
     )
+
+
+def not_a_digit_detail(prediction) -> str:
+    """How sure the network is that the drawing is no digit (its confidence is
+    then the "not a digit" output's)."""
+    return f"{NOT_A_DIGIT} ({prediction.confidence:.0%} sure)"
+
+
+def lean_title(prediction, where: str | None = None) -> str:
+    """The heading over the bars of a drawing that is no digit: they are the ten
+    digits' probabilities were it one, so it names the digit they lean to;
+    `where` ("Character 2 of 3") says which character it is."""
+    (digit, probability), _ = prediction.top_two()
+    lean = f"it would lean to {digit} ({probability:.0%})"
+    return f"{where}: if it were a digit, {lean}" if where else f"If it were a digit, {lean}"
 
 
 def all_digits(count: int) -> str:

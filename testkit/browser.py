@@ -7,11 +7,14 @@ square pad and replayed as real input: W3C pointer actions for the mouse, CDP
 Input.dispatchTouchEvent for a finger.
 """
 
+import base64
+import io
 import os
 import shutil
 import time
 
 import numpy as np
+from PIL import Image
 from selenium.webdriver.common.actions import interaction
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.actions.pointer_input import PointerInput
@@ -136,7 +139,7 @@ def open_page(driver, url: str) -> None:
     WebDriverWait(driver, 20).until(
         lambda d: d.execute_script(
             "var c = document.querySelector(arguments[0]);"
-            "var g = document.querySelector('#probability-chart .js-plotly-plot');"
+            "var g = document.querySelector('#probability-chart .bar');"
             "return !!(c && c.width > 0 && g && window.digitPad);",
             UPPER_CANVAS,
         )
@@ -222,16 +225,27 @@ def wait_for_digit(driver, expected: str, timeout: float = 10) -> None:
 
 
 def chart_heights(driver) -> list[float]:
+    """The ten bars' heights in percent, as the page was told them."""
     return driver.execute_script(
-        "return document.querySelector('#probability-chart .js-plotly-plot').data[0].y;"
+        "return Array.prototype.map.call("
+        "document.querySelectorAll('#probability-chart .bar'),"
+        " function (bar) { return parseFloat(bar.getAttribute('data-percent')); });"
     )
+
+
+def preview_picture(driver) -> np.ndarray:
+    """The preview's picture as the page shows it: 28x28 grey (the plain input)
+    or 28x28x3 RGB (the evidence view), values 0-255."""
+    src = driver.find_element(By.ID, ids.INPUT_PREVIEW).get_attribute("src")
+    data = base64.b64decode(src.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(data)), dtype=float)
 
 
 def preview_pixels(driver) -> np.ndarray:
-    z = driver.execute_script(
-        "return document.querySelector('#input-preview .js-plotly-plot').data[0].z;"
-    )
-    return np.asarray(z, dtype=float)
+    """The plain preview's 28x28 pixels in [0, 1] (ink bright, like the network's input)."""
+    picture = preview_picture(driver)
+    assert picture.ndim == 2, "the preview shows evidence, not the plain input"
+    return picture / 255.0
 
 
 def ink_pixels(driver) -> int:

@@ -1,5 +1,7 @@
 """The eleventh answer, "not a digit", through the serving pipeline and the API."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -8,6 +10,7 @@ from model.character.preprocess import Preprocessed, preprocess_strokes
 from model.core.prediction import Prediction
 from model.numbers.number import CharacterReading, NumberReading
 from testkit.dash_requests import dash_update_request
+from testkit.page import bar_heights
 from testkit.payloads import canvas_json
 from testkit.predict import classify
 from web import paths
@@ -97,8 +100,11 @@ def test_the_page_says_the_drawing_is_not_a_digit_and_keeps_the_bars(client):
     page = client.post(paths.DASH_CALLBACK_PATH, json=dash_update_request(star))
     outputs = page.get_json()["response"]
     assert outputs[ids.PREDICTED_DIGIT]["children"] == prediction_text.NOT_A_DIGIT_MARK
-    assert outputs[ids.PREDICTION_DETAIL]["children"] == prediction_text.NOT_A_DIGIT
-    bars = outputs[ids.PROBABILITY_CHART]["figure"]["data"][0]["y"]
+    # How sure the network is that it is none, and what the bars are then.
+    detail = outputs[ids.PREDICTION_DETAIL]["children"]
+    assert re.fullmatch(re.escape(prediction_text.NOT_A_DIGIT) + r" \(\d+% sure\)", detail)
+    assert outputs[ids.CHART_TITLE]["children"].startswith("If it were a digit, it would lean to")
+    bars = bar_heights(outputs[ids.PROBABILITY_CHART]["children"])
     assert len(bars) == 10 and sum(bars) == pytest.approx(100, abs=1)
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 import web
-from components.probability_chart import TRANSITION_MS
 from testkit.browser import find_browser, settle, start_chromium
 from testkit.servers import LiveServer
 
@@ -63,8 +62,7 @@ def screenshot_and_console(request):
         return
     driver = request.getfixturevalue("browser")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    # The bars animate to their new heights: picture them where they come to rest.
-    settle(3 * TRANSITION_MS / 1000)
+    settle(0.1)  # the last answer drawn
     driver.save_screenshot(str(ARTIFACTS / f"{request.node.name}.png"))
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, f"browser console errors: {errors}"

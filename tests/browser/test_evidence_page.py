@@ -1,7 +1,9 @@
 """Why the network said what it said, in the browser: a click on a bar, or on the
-digit button under it (mouse or keyboard), draws that digit's evidence over the
-28x28 preview; the same digit again goes back to the plain input; a new drawing
-gets its own evidence while a digit stays chosen."""
+digit button under it (mouse or keyboard), draws that digit's evidence on the
+ink of the 28x28 preview, on a diverging scale shown under it; the same digit
+again goes back to the plain input; another stroke on the same drawing gets its
+own evidence while a digit stays chosen; Clear forgets the choice (checked on
+four screens in test_steady_page.py)."""
 
 import numpy as np
 import pytest
@@ -16,12 +18,12 @@ from testkit.browser import (
     draw_with_mouse,
     open_page,
     pick_samples,
+    preview_picture,
     preview_pixels,
     wait_for_digit,
 )
 
 LABELS = (4, 7)
-PLOT_AREA = "#probability-chart .nsewdrag"
 
 
 @pytest.fixture(scope="module")
@@ -35,16 +37,10 @@ def page(browser, live_dashboard):
     return browser
 
 
-def preview_traces(driver) -> list:
-    return driver.execute_script(
-        "return document.querySelector('#input-preview .js-plotly-plot').data"
-        ".map(function (trace) { return trace.z; });"
-    )
-
-
 def evidence_shown(driver) -> np.ndarray | None:
-    traces = preview_traces(driver)
-    return np.asarray(traces[1], dtype=float) if len(traces) > 1 else None
+    """The evidence view's picture (28x28 RGB), or None for the plain input."""
+    picture = preview_picture(driver)
+    return picture if picture.ndim == 3 else None
 
 
 def caption(driver) -> str:
@@ -61,11 +57,13 @@ def tile(driver, digit: int):
 
 
 def click_bar(driver, digit: int) -> None:
-    """A real mouse click in the digit's column of the chart, halfway up."""
-    area = driver.find_element(By.CSS_SELECTOR, PLOT_AREA)
-    width = area.rect["width"]
-    offset = (digit + 0.5) * width / 10 - width / 2
-    ActionChains(driver).move_to_element_with_offset(area, round(offset), 0).click().perform()
+    """A real mouse click in the digit's column of the chart, near its top (far
+    above a short bar)."""
+    column = driver.find_elements(By.CSS_SELECTOR, "#probability-chart .bar-column")[digit]
+    height = column.rect["height"]
+    ActionChains(driver).move_to_element_with_offset(
+        column, 0, round(-height / 3)
+    ).click().perform()
 
 
 def wait_for_evidence(driver, digit: int) -> np.ndarray:
@@ -82,20 +80,27 @@ def wait_for_plain_input(driver) -> None:
     )
 
 
+def reddest(picture: np.ndarray) -> float:
+    """How strongly red the reddest pixel is: red above the other two channels."""
+    return float((picture[..., 0] - picture[..., 1:].max(axis=-1)).max())
+
+
 def test_clicking_a_bar_shows_red_and_blue_evidence_on_the_ink(page, samples):
     clear(page)
     draw_with_mouse(page, samples[4])
     wait_for_digit(page, "4")
     assert evidence_shown(page) is None
+    ink = preview_pixels(page)
     click_bar(page, 4)
     shown = wait_for_evidence(page, 4)
-    ink = preview_pixels(page)  # trace 0 is still the input itself
-    assert shown.shape == (28, 28)
-    assert shown.min() >= -1 and shown.max() <= 1
-    assert np.all(shown[ink == 0] == 0)  # colour only where the network saw ink
-    assert shown.max() > 0.5  # the answer has strong evidence for it
+    assert shown.shape == (28, 28, 3)
+    assert np.all(shown[ink == 0] == 255)  # colour only where the network saw ink: white
+    assert np.any(shown[ink > 0.5] != 255)
+    assert reddest(shown) > 100  # the answer has strong evidence for it
     assert pressed(page) == [4]
-    assert "red" in caption(page) and "blue" in caption(page)
+    words = caption(page)
+    assert "red" in words and "blue" in words
+    assert "−1 against" in words and "+1 for" in words  # the scale
 
 
 def test_the_same_bar_again_goes_back_to_the_plain_input(page, samples):
@@ -108,6 +113,7 @@ def test_the_same_bar_again_goes_back_to_the_plain_input(page, samples):
     wait_for_plain_input(page)
     assert pressed(page) == []
     assert "What the network saw" in caption(page)
+    assert preview_pixels(page).max() > 0.5  # the plain input again
 
 
 def test_digit_buttons_work_from_the_keyboard(page, samples):

@@ -1,4 +1,5 @@
-"""The dashboard's callbacks and figure builders as plain functions (no browser).
+"""The dashboard's callbacks and the builders of its bars and preview as plain
+functions (no browser).
 
 The words, bars and preview a person sees for a drawing, an empty pad, an
 unsure answer and a refused drawing; then the same through Dash's own
@@ -10,13 +11,14 @@ import pytest
 
 from components import callbacks, ids
 from components.about_model import model_note
-from components.input_preview import preview_figure
+from components.input_preview import preview_image
 from components.layout import build_layout
 from components.prediction_text import EMPTY_PROMPT, headline_for, headline_for_error
-from components.probability_chart import BAR_COLOR, probability_figure
+from components.probability_chart import probability_bars
 from model.core.prediction import Prediction
 from testkit.dash_requests import dash_update_request
 from testkit.fixtures import canvas_fixture, canvas_fixture_names
+from testkit.page import bar_classes, bar_heights, bar_labels, plain_pixels
 
 DIGIT_FIXTURES = canvas_fixture_names(drawn_digits_only=True)
 
@@ -36,73 +38,60 @@ def make_prediction(probabilities, image=None) -> "Prediction":
     )
 
 
-def bar_heights(figure: dict) -> list:
-    return list(figure["data"][0]["y"])
+def preview_pixels(data_url: str) -> np.ndarray:
+    return plain_pixels(data_url)
 
 
-def bar_colors(figure: dict) -> list:
-    return list(figure["data"][0]["marker"]["color"])
+# ---- the bars and the preview ----
 
 
-def preview_pixels(figure: dict) -> np.ndarray:
-    return np.asarray(figure["data"][0]["z"], dtype=float)
-
-
-# ---- figure builders ----
-
-
-def test_chart_has_ten_bars_as_percentages_on_a_fixed_axis():
+def test_chart_has_ten_bars_as_percentages_on_a_fixed_scale():
     probabilities = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.62, 0.05, 0.05]
-    figure = probability_figure(probabilities, top=7)
-    assert figure["data"][0]["x"] == [str(d) for d in range(10)]
-    assert bar_heights(figure) == pytest.approx([100 * p for p in probabilities], abs=0.05)
-    assert figure["layout"]["yaxis"]["range"] == [0, 100]
-    assert figure["layout"]["yaxis"]["fixedrange"] is True
-    assert figure["data"][0]["text"][7] == "62%"
+    bars = probability_bars(probabilities, top=7)
+    assert len(bars) == 10
+    assert bar_heights(bars) == pytest.approx([100 * p for p in probabilities], abs=0.05)
+    assert bar_labels(bars)[7] == "62%"
+    # The bar is scaled from the full height of a fixed 0-100% area, never resized.
+    bar = bars[7].children[0].children[0]
+    assert bar.style == {"transform": "scaleY(0.620)"}
 
 
 def test_chart_highlights_only_the_top_class():
-    figure = probability_figure([0.1] * 10, top=3)
-    colors = bar_colors(figure)
-    assert colors[3] != BAR_COLOR
-    assert [c for i, c in enumerate(colors) if i != 3] == [BAR_COLOR] * 9
+    classes = bar_classes(probability_bars([0.1] * 10, top=3))
+    assert "top" in classes[3]
+    assert all("top" not in c for i, c in enumerate(classes) if i != 3)
 
 
 def test_unsure_answer_is_highlighted_differently():
-    sure = bar_colors(probability_figure([0.1] * 10, top=2))[2]
-    unsure = bar_colors(probability_figure([0.1] * 10, top=2, unsure=True))[2]
-    assert unsure != sure
+    sure = bar_classes(probability_bars([0.1] * 10, top=2))[2]
+    unsure = bar_classes(probability_bars([0.1] * 10, top=2, unsure=True))[2]
+    assert "unsure" in unsure and "unsure" not in sure
 
 
 def test_empty_chart_has_empty_bars_and_no_labels():
-    figure = probability_figure(None)
-    assert bar_heights(figure) == [0.0] * 10
-    assert figure["data"][0]["text"] == [""] * 10
-    assert set(bar_colors(figure)) == {BAR_COLOR}
+    bars = probability_bars(None)
+    assert bar_heights(bars) == [0.0] * 10
+    assert bar_labels(bars) == [""] * 10
+    assert all(c == {"bar-column"} for c in bar_classes(bars))
 
 
 def test_chart_refuses_a_wrong_number_of_probabilities():
     with pytest.raises(ValueError):
-        probability_figure([0.5, 0.5])
+        probability_bars([0.5, 0.5])
 
 
 def test_preview_shows_the_28x28_input_pixel_by_pixel_top_row_first():
     image = np.zeros((28, 28), dtype=np.float32)
     image[2, 5] = 1.0
     image[20, 9] = 0.5
-    figure = preview_figure(image)
-    z = preview_pixels(figure)
+    z = preview_pixels(preview_image(image))
     assert z.shape == (28, 28)
-    assert z[2, 5] == 1.0 and z[20, 9] == 0.5 and z.sum() == 1.5
-    trace = figure["data"][0]
-    assert (trace["zmin"], trace["zmax"]) == (0.0, 1.0)
-    assert trace["xgap"] >= 1 and trace["ygap"] >= 1  # visible pixel grid
-    top, bottom = figure["layout"]["yaxis"]["range"]
-    assert top > bottom  # row 0 drawn at the top, as the image is stored
+    assert z[2, 5] == 1.0 and z[20, 9] == pytest.approx(0.5, abs=1 / 255)
+    assert z.sum() == pytest.approx(1.5, abs=1 / 255)
 
 
 def test_empty_preview_is_dark():
-    assert preview_pixels(preview_figure(None)).sum() == 0
+    assert preview_pixels(preview_image(None)).sum() == 0
 
 
 # ---- words ----
@@ -164,7 +153,7 @@ def test_recorded_drawing_shows_its_digit_bars_and_preview(classifier, name):
     heights = bar_heights(view.chart)
     assert sum(heights) == pytest.approx(100, abs=1)
     assert int(np.argmax(heights)) == fixture["digit"]
-    assert bar_colors(view.chart)[fixture["digit"]] != BAR_COLOR
+    assert "top" in bar_classes(view.chart)[fixture["digit"]]
     assert preview_pixels(view.preview).max() > 0.5
 
 
@@ -209,7 +198,7 @@ def test_endpoint_answers_a_recorded_stroke_with_the_digit(client):
     assert response.status_code == 200
     outputs = response.get_json()["response"]
     assert outputs[ids.PREDICTED_DIGIT]["children"] == "7"
-    assert len(outputs[ids.PROBABILITY_CHART]["figure"]["data"][0]["y"]) == 10
+    assert len(bar_heights(outputs[ids.PROBABILITY_CHART]["children"])) == 10
     assert ids.DRAWING_PAD not in outputs  # drawing leaves the pad alone
 
 
@@ -230,8 +219,8 @@ def test_clear_empties_everything_and_swaps_in_a_fresh_canvas(client):
     outputs = response.get_json()["response"]
     assert outputs[ids.PREDICTED_DIGIT]["children"] == ""
     assert outputs[ids.PREDICTION_DETAIL]["children"] == EMPTY_PROMPT
-    assert outputs[ids.PROBABILITY_CHART]["figure"]["data"][0]["y"] == [0.0] * 10
-    assert np.asarray(outputs[ids.INPUT_PREVIEW]["figure"]["data"][0]["z"]).sum() == 0
+    assert bar_heights(outputs[ids.PROBABILITY_CHART]["children"]) == [0.0] * 10
+    assert preview_pixels(outputs[ids.INPUT_PREVIEW]["src"]).sum() == 0
     canvas = outputs[ids.DRAWING_PAD]["children"]
     assert canvas["type"] == "DashCanvas"
     assert canvas["props"]["id"] == ids.CANVAS

@@ -12,25 +12,29 @@ import json
 import numpy as np
 import pytest
 from PIL import Image
+from plotly.utils import PlotlyJSONEncoder
 
 from components import about_model, callbacks, ids
 from components.character_tiles import image_data_url
 from components.input_preview import (
     EVIDENCE_AGAINST_COLOR,
     EVIDENCE_FOR_COLOR,
+    NEUTRAL_INK_COLOR,
     PLAIN_CAPTION,
+    evidence_colors,
     preview_caption,
-    preview_figure,
+    preview_image,
 )
 from components.layout import build_layout
 from components.prediction_text import Headline, digit_class, headline_for_number
-from components.probability_chart import BAR_COLOR, probability_figure
+from components.probability_chart import probability_bars
 from model.core.inference import DEFAULT_CARD_PATH
 from model.core.prediction import Prediction
 from model.numbers import number
 from testkit.browser import number_on_pad
 from testkit.dash_requests import dash_update_request
 from testkit.fixtures import canvas_fixture
+from testkit.page import bar_classes, bar_heights, picture, plain_pixels, text_of
 from testkit.payloads import canvas_json
 
 
@@ -39,55 +43,73 @@ def card() -> dict:
     return json.loads(DEFAULT_CARD_PATH.read_text())
 
 
+def as_sent(value) -> str:
+    """`value` as Dash sends it to the browser (components as JSON)."""
+    return json.dumps(value, cls=PlotlyJSONEncoder, sort_keys=True)
+
+
 def caption_text(caption: list) -> str:
-    return "".join(part if isinstance(part, str) else part.children for part in caption)
+    return text_of(caption)
 
 
 # ---- the preview's evidence view ----
 
 
-def test_evidence_view_keeps_the_input_and_colours_only_the_ink():
+def test_evidence_view_colours_the_ink_on_a_diverging_scale_neutral_at_zero():
     image = np.zeros((28, 28), dtype=np.float32)
-    image[10:14, 10:12] = 1.0
-    image[20, 5] = 0.5
-    evidence = np.full((28, 28), -0.4)
-    evidence[10:14, 10:12] = 0.8
-    figure = preview_figure(image, evidence)
-    assert len(figure["data"]) == 2
-    assert np.array_equal(np.asarray(figure["data"][0]["z"]), image)
-    shown = np.asarray(figure["data"][1]["z"])
-    assert shown[11, 10] == pytest.approx(0.8)
-    assert shown[20, 5] == pytest.approx(-0.2)
-    assert np.all(shown[image == 0] == 0)
-    overlay = figure["data"][1]
-    assert (overlay["zmin"], overlay["zmax"]) == (-1.0, 1.0)
-    low, high = overlay["colorscale"][0][1], overlay["colorscale"][-1][1]
-    assert low.startswith(
-        "rgba(" + ",".join(str(int(EVIDENCE_AGAINST_COLOR[i : i + 2], 16)) for i in (1, 3, 5))
-    )
-    assert high.startswith(
-        "rgba(" + ",".join(str(int(EVIDENCE_FOR_COLOR[i : i + 2], 16)) for i in (1, 3, 5))
-    )
+    image[10:14, 10:12] = 1.0  # strong evidence for
+    image[20, 5] = 1.0  # strong evidence against
+    image[3, 3] = 1.0  # ink with no evidence either way
+    image[25, 25] = 0.5  # faint ink, evidence for
+    evidence = np.zeros((28, 28))
+    evidence[10:14, 10:12] = 1.0
+    evidence[20, 5] = -1.0
+    evidence[25, 25] = 1.0
+    shown = picture(preview_image(image, evidence))
+    assert shown.shape == (28, 28, 3)
+    rgb = {
+        name: np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)])
+        for name, c in (
+            ("for", EVIDENCE_FOR_COLOR),
+            ("against", EVIDENCE_AGAINST_COLOR),
+            ("neutral", NEUTRAL_INK_COLOR),
+        )
+    }
+    assert np.array_equal(shown[11, 10], rgb["for"])
+    assert np.array_equal(shown[20, 5], rgb["against"])
+    assert np.array_equal(shown[3, 3], rgb["neutral"])  # 0 is neutral, not a colour
+    assert np.all(shown[image == 0] == 255)  # no ink: white, whatever the map says
+    # Faint ink: half way between white and the colour of its evidence.
+    assert shown[25, 25] == pytest.approx((255 + rgb["for"]) / 2, abs=1)
+
+
+def test_evidence_scale_is_linear_from_against_through_neutral_to_for():
+    colors = evidence_colors(np.array([-1.0, -0.5, 0.0, 0.5, 1.0]))
+    neutral = evidence_colors(np.array([0.0]))[0]
+    assert np.allclose(colors[1], (colors[0] + neutral) / 2)
+    assert np.allclose(colors[3], (colors[4] + neutral) / 2)
 
 
 def test_no_evidence_view_without_a_drawing():
-    assert len(preview_figure(None, np.ones((28, 28)))["data"]) == 1
+    assert picture(preview_image(None, np.ones((28, 28)))).ndim == 2
 
 
-def test_caption_says_what_the_preview_shows():
-    assert caption_text(preview_caption()) == PLAIN_CAPTION
+def test_caption_says_what_the_preview_shows_with_its_scale():
+    assert caption_text(preview_caption()).endswith(PLAIN_CAPTION)
     assert "Press a digit" in caption_text(preview_caption(None, drawn=True))
     words = caption_text(preview_caption(6, drawn=True))
     assert "Evidence for 6" in words and "red" in words and "blue" in words
+    # The scale, -1 ... 0 ... +1, and what "against" means.
+    assert "−1 against" in words and "+1 for" in words
+    assert "without that ink, 6 would be likelier" in words
     assert "again" in words  # how to go back
     assert "Draw a digit" in caption_text(preview_caption(6, drawn=False))
 
 
-def test_chart_outlines_only_the_digit_whose_evidence_is_shown():
-    widths = probability_figure([0.1] * 10, top=2, marked=5)["data"][0]["marker"]["line"]["width"]
-    assert widths[5] > 0 and [w for i, w in enumerate(widths) if i != 5] == [0] * 9
-    unmarked = probability_figure([0.1] * 10, top=2)["data"][0]["marker"]["line"]["width"]
-    assert unmarked == [0] * 10
+def test_chart_marks_only_the_digit_whose_evidence_is_shown():
+    classes = bar_classes(probability_bars([0.1] * 10, top=2, marked=5))
+    assert [i for i, c in enumerate(classes) if "marked" in c] == [5]
+    assert not any("marked" in c for c in bar_classes(probability_bars([0.1] * 10, top=2)))
 
 
 # ---- the callback's view with evidence ----
@@ -106,21 +128,22 @@ def test_view_with_evidence_draws_the_chosen_digits_map(classifier):
     fixture = canvas_fixture("seven_brush12.json")
     plain = callbacks.view_for_drawing(classifier, fixture["json_data"])
     why = callbacks.view_for_drawing(classifier, fixture["json_data"], evidence_digit=1)
-    assert len(plain.preview["data"]) == 1 and len(why.preview["data"]) == 2
+    ink = plain_pixels(plain.preview)
+    shown = picture(why.preview)
+    assert shown.shape == (28, 28, 3)
     assert why.headline == plain.headline
-    assert why.preview["data"][0]["z"] == plain.preview["data"][0]["z"]
+    assert np.all(shown[ink == 0] == 255)  # the same input: colour only on its ink
+    assert np.any(shown[ink > 0.5] != 255)
     assert "Evidence for 1" in caption_text(why.caption)
-    against = np.asarray(why.preview["data"][1]["z"])
-    assert np.abs(against).max() > 0
 
 
 @pytest.mark.parametrize("json_data", [None, canvas_fixture("empty.json")["json_data"]])
 def test_evidence_asked_for_an_empty_pad_waits_for_a_drawing(classifier, json_data):
     view = callbacks.view_for_drawing(classifier, json_data, evidence_digit=3)
     assert view.headline.digit == ""
-    assert len(view.preview["data"]) == 1
+    assert picture(view.preview).ndim == 2
     assert "Draw a digit to see the evidence for 3" in caption_text(view.caption)
-    assert view.chart["data"][0]["marker"]["line"]["width"][3] > 0
+    assert "marked" in bar_classes(view.chart)[3]
 
 
 def test_endpoint_answers_with_the_evidence_for_the_chosen_digit(client):
@@ -132,7 +155,7 @@ def test_endpoint_answers_with_the_evidence_for_the_chosen_digit(client):
     assert response.status_code == 200
     outputs = response.get_json()["response"]
     assert outputs[ids.PREDICTED_DIGIT]["children"] == "7"
-    assert len(outputs[ids.INPUT_PREVIEW]["figure"]["data"]) == 2
+    assert picture(outputs[ids.INPUT_PREVIEW]["src"]).shape == (28, 28, 3)
     assert "Evidence for " in json.dumps(outputs[ids.PREVIEW_CAPTION]["children"])
 
 
@@ -189,14 +212,26 @@ def test_per_class_accuracy_has_a_row_per_digit_and_a_column_per_test_set(card):
     assert rows[8][1] == f"{eight:.1%}"
 
 
-def test_confusion_heat_map_keeps_every_count_and_shades_only_mistakes(card):
+def test_confusion_table_keeps_every_count_and_shades_only_mistakes(card):
     matrix = card["pen_writers_heldout"]["confusion_matrix"]
-    figure = about_model.confusion_figure(matrix)
-    right, mistakes = (np.asarray(trace["z"], dtype=float) for trace in figure["data"])
-    together = np.where(np.isnan(right), 0, right) + np.where(np.isnan(mistakes), 0, mistakes)
-    assert np.array_equal(together, np.asarray(matrix))
-    assert np.all(np.isnan(np.diag(mistakes)))
-    assert figure["layout"]["yaxis"]["autorange"] == "reversed"  # true digit 0 at the top
+    cells = about_model.confusion_cells(matrix)
+    shown = [[int(text) if text else 0 for text, _ in row] for row in cells]
+    assert shown == matrix  # true digit 0 in the first row, every count written
+    for t, row in enumerate(cells):
+        for a, (text, color) in enumerate(row):
+            if t == a:
+                assert color == about_model.CORRECT_COLOR
+            elif text:
+                assert color not in (None, about_model.CORRECT_COLOR)
+            else:
+                assert color is None  # no mistake, no shade
+    answers = range(len(matrix[0]))
+    most = max(matrix[t][a] for t in range(10) for a in answers if t != a)
+    worst = [cells[t][a][1] for t in range(10) for a in answers if t != a and matrix[t][a] == most]
+    assert worst[0] == about_model.ERROR_COLOR
+    table = about_model.confusion_table(matrix)
+    assert table.id == ids.CONFUSION_MATRIX
+    assert len(table.children[1].children) == 10  # a row per true digit
 
 
 def test_missing_figures_are_left_out_not_made_up():
@@ -310,39 +345,49 @@ def test_number_view_shows_a_button_per_character_and_the_first_ones_bars():
     assert view.headline.digit == "42"
     assert tile_attributes(view) == [("Character 1: 4", "true"), ("Character 2: 2", "false")]
     assert tile_ids(view) == [{"type": ids.CHARACTER_TILE, "index": i} for i in (0, 1)]
-    assert int(np.argmax(view.chart["data"][0]["y"])) == 4
+    assert int(np.argmax(bar_heights(view.chart))) == 4
     assert view.chart_title == "Probabilities: character 1 of 2"
-    assert caption_text(view.caption).startswith("Character 1 of 2. What the network saw")
+    assert "Character 1 of 2. What the network saw" in caption_text(view.caption)
     first = reading.characters[0].prediction.image
-    assert np.array_equal(np.asarray(view.preview["data"][0]["z"]), first)
+    assert np.allclose(plain_pixels(view.preview), first, atol=1 / 255)
 
 
 def test_a_chosen_character_gets_the_bars_preview_and_pressed_button():
     reading = reading_of((4, 0.9), (2, 0.8))
     view = callbacks.view_for_reading(reading, selected=1)
-    assert int(np.argmax(view.chart["data"][0]["y"])) == 2
+    assert int(np.argmax(bar_heights(view.chart))) == 2
     assert view.chart_title == "Probabilities: character 2 of 2"
     assert tile_attributes(view)[1] == ("Character 2: 2", "true")
     second = reading.characters[1].prediction.image
-    assert np.array_equal(np.asarray(view.preview["data"][0]["z"]), second)
+    assert np.allclose(plain_pixels(view.preview), second, atol=1 / 255)
     # A choice the drawing no longer has falls back to the first character.
     assert callbacks.view_for_reading(reading, selected=5).chart_title.endswith("1 of 2")
 
 
 def test_an_unreadable_number_shows_the_character_that_is_no_digit_first():
     view = callbacks.view_for_reading(reading_of((4, 0.99), (None, 0.9), (1, 0.9)))
-    assert view.chart_title == "Probabilities: character 2 of 3"
+    # The bars are what the digits would be, were it one: the heading says so.
+    assert view.chart_title == "Character 2 of 3: if it were a digit, it would lean to 0 (90%)"
     assert tile_attributes(view)[1] == ("Character 2: not a digit", "true")
     mark = view.tiles[1].children[1]
     assert mark.children == "?"
-    assert set(view.chart["data"][0]["marker"]["color"]) == {BAR_COLOR}  # no digit read
+    assert not any("top" in c for c in bar_classes(view.chart))  # no digit read
+
+
+def test_a_drawing_that_is_no_digit_says_how_sure_and_what_the_bars_are():
+    view = callbacks.view_for_reading(reading_of((None, 0.87)))
+    assert view.headline == Headline(
+        digit="?", detail="That doesn't look like a digit (87% sure)", tone="unsure"
+    )
+    assert view.chart_title == "If it were a digit, it would lean to 0 (87%)"
+    assert not any("top" in c for c in bar_classes(view.chart))
 
 
 def test_one_character_looks_exactly_as_a_single_digit():
     reading = reading_of((7, 0.93))
     view = callbacks.view_for_reading(reading, selected=0)
     plain = callbacks.view_for_prediction(reading.characters[0].prediction)
-    assert view == plain
+    assert as_sent(view.outputs()) == as_sent(plain.outputs())
     assert view.tiles == [] and view.chart_title == "Probabilities"
     assert view.outputs()[1] == "predicted-digit"
 
@@ -372,8 +417,8 @@ def test_drawn_42_reads_as_the_number_with_the_real_model(classifier):
     second = callbacks.view_for_drawing(
         classifier, canvas_json(strokes), evidence_digit=2, selected=1
     )
-    assert int(np.argmax(second.chart["data"][0]["y"])) == 2
-    assert len(second.preview["data"]) == 2  # the evidence for 2 over the second character
+    assert int(np.argmax(bar_heights(second.chart))) == 2
+    assert picture(second.preview).ndim == 3  # the evidence for 2 over the second character
     assert "Character 2 of 2. Evidence for 2" in caption_text(second.caption)
 
 
