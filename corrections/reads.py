@@ -107,7 +107,7 @@ def count_by_status(engine: Engine) -> dict[str, int]:
     """How many corrections there are of each status (every status, zeros included)."""
     query = sa.select(corrections.c.status, sa.func.count()).group_by(corrections.c.status)
     with transaction(engine, "counting corrections") as connection:
-        found = dict(connection.execute(query).tuples().all())
+        found = {status: count for status, count in connection.execute(query)}
     return {status: int(found.get(status, 0)) for status in STATUSES}
 
 
