@@ -117,7 +117,7 @@ def pack_inputs(inputs: list[Any]) -> tuple[int, bytes]:
     """The character count and one byte a pixel, row after row; raises InvalidCorrection."""
     if len(inputs) > MAX_CHARACTERS:
         raise InvalidCorrection(f"at most {MAX_CHARACTERS} character inputs, got {len(inputs)}")
-    if not inputs:
+    if len(inputs) == 0:
         return 0, b""
     try:
         stack = np.asarray(inputs, dtype=np.float64).reshape(len(inputs), -1)

@@ -59,6 +59,8 @@ def add_correction(
     already sent `limit_per_hour` corrections in the last hour (0: no limit),
     StoreUnavailable when the database cannot be reached."""
     check_new(new)
+    if not isinstance(client_address, str) or not client_address:
+        raise ValueError("client_address must be the client's address as a string")
     characters, packed = pack_inputs(new.inputs)
     key = tokens.client_key(client_address, salt)
     created_at = _now(now)
