@@ -34,6 +34,7 @@ from corrections.writes import (
     add_correction,
     delete_correction,
     purge_corrections,
+    remove_correction,
     review_correction,
 )
 
@@ -61,6 +62,7 @@ __all__ = [
     "head_revision",
     "list_corrections",
     "purge_corrections",
+    "remove_correction",
     "review_correction",
     "sqlalchemy_url",
     "upgrade",

@@ -133,6 +133,16 @@ def delete_correction(engine: Engine, correction_id: str, delete_token: str) -> 
         return deleted.rowcount == 1
 
 
+def remove_correction(engine: Engine, correction_id: str) -> bool:
+    """Delete a correction without its token: the owner's Delete on the review
+    page (the web layer checks who asks). Whether one was deleted."""
+    if not _plausible(correction_id):
+        return False
+    table = corrections
+    with transaction(engine, "removing a correction", write=True) as connection:
+        return connection.execute(table.delete().where(table.c.id == correction_id)).rowcount == 1
+
+
 def review_correction(
     engine: Engine, correction_id: str, status: str, *, now: datetime | None = None
 ) -> bool:
