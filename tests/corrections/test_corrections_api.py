@@ -6,6 +6,7 @@ the hourly limit, bad input, and the client address behind Heroku's router."""
 import hashlib
 import hmac
 import json
+from pathlib import Path
 
 import numpy as np
 import orjson
@@ -17,6 +18,7 @@ from testkit.corrections import row_count
 from testkit.payloads import PAD_SIZE, canvas_json, pad_png_data_url
 from testkit.sure_digits import side_by_side
 
+CARD = Path(__file__).resolve().parents[2] / "model" / "shipped" / "model_card.json"
 TOKEN = "owner-secret-token"
 SALT = "api-test-salt"
 OWNER = {"Authorization": f"Bearer {TOKEN}"}
@@ -81,7 +83,7 @@ def test_a_correction_is_stored_with_the_servers_reading_and_answers_201(api, su
     if isinstance(confidences, str):
         confidences = json.loads(confidences)
     assert len(confidences) == 2 and all(0 < c <= 1 for c in confidences)
-    card = json.loads(open("model/shipped/model_card.json").read())
+    card = json.loads(CARD.read_text())
     assert row["model_sha256"] == card["model_sha256"]
     # The client key is the salted hash, never the address.
     expected_key = hmac.new(SALT.encode(), b"198.51.100.4", "sha256").hexdigest()
@@ -93,7 +95,7 @@ def test_a_correction_is_stored_with_the_servers_reading_and_answers_201(api, su
 def test_the_stored_inputs_are_what_the_model_saw_for_each_character(api, classifier, sure_digits):
     from model.numbers.number import read_canvas_number
 
-    client, engine = api
+    client, _ = api
     body = canvas_body("42", sure_digits, wrote="42")
     assert client.post("/api/corrections", json=body).status_code == 201
     export = client.get("/api/corrections/export", headers=OWNER)
