@@ -3,9 +3,11 @@ file and a real PostgreSQL (each store test runs on both): the 201 contract,
 what the row holds, deletion, the owner's routes, the NDJSON export, review,
 the hourly limit, bad input, and the client address behind Heroku's router."""
 
+import contextlib
 import hashlib
 import hmac
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -14,27 +16,12 @@ import pytest
 import sqlalchemy as sa
 
 from corrections import upgrade
-from testkit.corrections import row_count
-from testkit.payloads import PAD_SIZE, canvas_json, pad_png_data_url
-from testkit.sure_digits import side_by_side
+from testkit.corrections import TcpProxy, row_count, silent_server, sqlite_locked
+from testkit.corrections_web import SALT, TOKEN, canvas_body, make_app, number_strokes
+from testkit.payloads import PAD_SIZE, pad_png_data_url
 
 CARD = Path(__file__).resolve().parents[2] / "model" / "shipped" / "model_card.json"
-TOKEN = "owner-secret-token"
-SALT = "api-test-salt"
 OWNER = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def make_app(classifier, url: str, **env):
-    from web import create_app
-
-    environ = {
-        "DATABASE_URL": url,
-        "REVIEW_TOKEN": TOKEN,
-        "CORRECTIONS_SALT": SALT,
-        "CORRECTIONS_LIMIT_PER_HOUR": "0",
-        **env,
-    }
-    return create_app({"classifier": classifier, "environ": environ})
 
 
 @pytest.fixture
@@ -42,16 +29,6 @@ def api(store, classifier):
     """(test client, engine) of an app on a migrated scratch database."""
     database, engine = store
     return make_app(classifier, database.url).server.test_client(), engine
-
-
-def number_strokes(digits: str, sure_digits) -> list[np.ndarray]:
-    strokes, _ = side_by_side([sure_digits[int(c)] for c in digits], 100.0, 80.0, 10.0, 150.0)
-    return strokes
-
-
-def canvas_body(digits: str, sure_digits, **extra) -> dict:
-    strokes = number_strokes(digits, sure_digits)
-    return {"canvas": canvas_json(strokes), "width": PAD_SIZE, "height": PAD_SIZE, **extra}
 
 
 def stored_rows(engine) -> list:
@@ -370,3 +347,68 @@ def test_a_fresh_database_gets_its_schema_from_upgrade_not_from_the_app(tmp_path
     upgrade(engine)
     assert app.server.test_client().get("/api/corrections/export", headers=OWNER).status_code == 200
     engine.dispose()
+
+
+def test_with_the_database_down_predict_works_and_a_correction_gets_503_within_5_s_then_works_again(
+    store, classifier, sure_digits
+):
+    database, engine = store
+    body = canvas_body("4", sure_digits, wrote="9")
+    if database.kind == "sqlite":
+        client = make_app(classifier, database.url).server.test_client()
+        down = sqlite_locked(sa.make_url(database.url).database)
+        proxy = None
+    else:
+        url = sa.make_url(database.url)
+        proxy = TcpProxy((url.host, url.port or 5432)).start()
+        proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        client = make_app(classifier, proxied).server.test_client()
+        down = stopped(proxy)
+    try:
+        assert client.post("/api/corrections", json=body).status_code == 201  # a pooled connection
+        with down:
+            started = time.monotonic()
+            refused = client.post("/api/corrections", json=body)
+            elapsed = time.monotonic() - started
+            assert refused.status_code == 503
+            assert elapsed < 5.0
+            assert refused.get_json()["error"].startswith("the corrections database is unavailable")
+            assert int(refused.headers["Retry-After"]) >= 1
+            # The address and the driver's words stay in the log.
+            assert "127.0.0.1" not in refused.get_json()["error"]
+            assert (
+                client.post("/api/predict", json=canvas_body("4", sure_digits)).status_code == 200
+            )
+            if proxy is not None:  # SQLite's readers still read a file locked for writing
+                export = client.get("/api/corrections/export", headers=OWNER)
+                assert export.status_code == 503 and "error" in export.get_json()
+        # Back: the same app, no restart.
+        assert client.post("/api/corrections", json=body).status_code == 201
+        assert row_count(engine) == 2
+    finally:
+        if proxy is not None:
+            proxy.stop()
+
+
+def test_a_database_that_never_answers_gets_a_503_within_5_s(
+    postgres_store, classifier, sure_digits
+):
+    database, _ = postgres_store
+    with silent_server() as port:
+        url = sa.make_url(database.url).set(host="127.0.0.1", port=port)
+        client = make_app(
+            classifier, url.render_as_string(hide_password=False)
+        ).server.test_client()
+        started = time.monotonic()
+        response = client.post("/api/corrections", json=canvas_body("4", sure_digits, wrote="9"))
+        assert response.status_code == 503
+        assert time.monotonic() - started < 5.0
+
+
+@contextlib.contextmanager
+def stopped(proxy):
+    proxy.stop()
+    try:
+        yield
+    finally:
+        proxy.start()
