@@ -186,16 +186,21 @@ def correction_form(off_reason: str | None = None) -> html.Div:
             ),
             html.Div(
                 className="correction-done",
-                role="status",
-                **{"aria-live": "polite"},
                 children=[
-                    html.Span("", id=ids.CORRECTION_STATUS, className="correction-status"),
+                    # The page's second live region: what became of the correction.
+                    html.Span(
+                        "",
+                        id=ids.CORRECTION_STATUS,
+                        className="correction-status",
+                        role="status",
+                        **{"aria-live": "polite", "aria-atomic": "true"},
+                    ),
                     html.Button(DELETE, id=ids.DELETE_BUTTON, className="tool-button", n_clicks=0),
                 ],
             ),
             html.P(
                 className="consent",
-                children=[CONSENT, html.A(PRIVACY_LINK, href="/privacy")],
+                children=[CONSENT, html.A(PRIVACY_LINK, href="/privacy", id=ids.PRIVACY_LINK)],
             ),
             html.P(OFF_NOTE, id=ids.CORRECTIONS_OFF_NOTE, className="corrections-off"),
             dcc.Store(id=ids.SAVED_CORRECTIONS, storage_type="local"),
