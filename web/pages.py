@@ -27,6 +27,7 @@ import flask
 
 import corrections
 from corrections import CanvasDrawing, StoredCorrection
+from corrections.writes import DEFAULT_RETENTION_DAYS
 from model.core.errors import InvalidInput
 from model.inputs.canvas import parse_canvas
 from web.corrections_api import engine, ndjson_export
@@ -117,7 +118,7 @@ what it must keep getting right.</p>
 </section>
 <section>
 <h2>For how long</h2>
-<p>At most 180 days. Older corrections are deleted by the site's regular purge
+<p>At most {days} days. Older corrections are deleted by the site's regular purge
 (<code>python -m corrections purge</code>).</p>
 </section>
 <section>
@@ -135,7 +136,7 @@ which corrections are yours, not even the owner.</p>
 
 @pages.route("/privacy", methods=["GET"])
 def privacy():
-    return page("Privacy: corrections", PRIVACY)
+    return page("Privacy: corrections", PRIVACY.replace("{days}", str(DEFAULT_RETENTION_DAYS)))
 
 
 # ---- /review ----
