@@ -110,9 +110,16 @@ def register_error_handlers(server: flask.Flask) -> None:
     server.register_error_handler(HTTPException, _http_error)
 
 
+# The owner's pages (web/pages.py) answer their errors as pages too.
+REVIEW_PREFIX = "/review"
+
+
 def error_response(status: int, message: str) -> flask.Response:
-    if flask.request.path == "/predict" and wants_html():
+    path = flask.request.path
+    if path == "/predict" and wants_html():
         return html_page(status, "Cannot read this drawing", f"<p>{html.escape(message)}</p>")
+    if path == REVIEW_PREFIX or path.startswith(REVIEW_PREFIX + "/"):
+        return html_page(status, "Corrections", f"<p>{html.escape(message)}</p>")
     return json_response({"error": message}, status)
 
 

@@ -3,6 +3,7 @@ file and a real PostgreSQL (each store test runs on both): the 201 contract,
 what the row holds, deletion, the owner's routes, the NDJSON export, review,
 the hourly limit, bad input, and the client address behind Heroku's router."""
 
+import base64
 import contextlib
 import hashlib
 import hmac
@@ -382,6 +383,10 @@ def test_with_the_database_down_predict_works_and_a_correction_gets_503_within_5
             if proxy is not None:  # SQLite's readers still read a file locked for writing
                 export = client.get("/api/corrections/export", headers=OWNER)
                 assert export.status_code == 503 and "error" in export.get_json()
+                credentials = base64.b64encode(f"owner:{TOKEN}".encode()).decode()
+                review = client.get("/review", headers={"Authorization": f"Basic {credentials}"})
+                assert review.status_code == 503 and review.mimetype == "text/html"
+                assert "unavailable" in review.get_data(as_text=True)
         # Back: the same app, no restart.
         assert client.post("/api/corrections", json=body).status_code == 201
         assert row_count(engine) == 2
