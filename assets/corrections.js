@@ -4,8 +4,10 @@
  *
  * resetForm: every new answer, and every change to the drawing, asks again:
  *   the field starts with the reading's digits (at most 12) and the form shows
- *   Right and Send (or nothing to answer while the pad is empty). A form that
- *   is off (no database on this server) stays off.
+ *   Right and Send (or nothing to answer while the pad is empty). The answer
+ *   is written again, unchanged, when a digit's evidence is chosen: that asks
+ *   nothing new, so "Saved, thank you" stays. A form that is off (no database
+ *   on this server) stays off.
  * digitsOnly: the field keeps only the digits typed or pasted, at most 12.
  */
 (function () {
@@ -13,6 +15,8 @@
 
   var MAX_DIGITS = 12;
   var OFF = "state-off";
+  // What the form last asked about, in this page only.
+  var asked = { answer: null, drawing: null };
 
   function digits(text) {
     return String(text || "").replace(/[^0-9]/g, "").slice(0, MAX_DIGITS);
@@ -20,10 +24,15 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     digitCorrections: {
-      resetForm: function (answer, _jsonData, formClass) {
+      resetForm: function (answer, jsonData, formClass) {
         if (String(formClass || "").indexOf(OFF) !== -1) {
           return [window.dash_clientside.no_update, formClass, ""];
         }
+        var noUpdate = window.dash_clientside.no_update;
+        if (answer === asked.answer && jsonData === asked.drawing) {
+          return [noUpdate, noUpdate, noUpdate];
+        }
+        asked = { answer: answer, drawing: jsonData };
         var shown = String(answer || "");
         var state = shown ? "ask" : "idle";
         return [digits(shown), "correction-form state-" + state, ""];

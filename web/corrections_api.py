@@ -80,7 +80,9 @@ def new_correction(classifier, body: dict, reading: NumberReading, wrote: str) -
     )
 
 
-def submit(classifier, body: Any, client: str, *, confirm: bool = False) -> tuple[Created, str]:
+def submit(
+    classifier, body: Any, client: str, *, confirm: bool = False
+) -> tuple[Created, str | None]:
     """Check `body` (a parsed JSON object), read its drawing and store the
     correction for `client`; (the created correction, the reading or None).
 

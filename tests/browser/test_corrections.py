@@ -4,8 +4,10 @@ Send, see "Saved, thank you", the token kept in localStorage, and Delete it
 removes the row; the same by keyboard alone (Tab, typing, Enter, Space), with
 the field keeping digits only; and the owner's review page showing it.
 
-Screenshots: docs/screenshot-corrections.png (the page after sending) and
-docs/screenshot-review.png (the review page), the README's pictures.
+Screenshots: artifacts/browser/corrections-saved.png (the page after sending),
+corrections-ask.png, corrections-phone-390x664.png and review.png (the review
+page); docs/screenshot-corrections.png and docs/screenshot-review.png are
+copies of the saved page's and the review page's.
 """
 
 import base64
@@ -29,6 +31,7 @@ from testkit.browser import (
     open_page,
     pad_size,
     pick_samples,
+    settle,
     wait_for_digit,
 )
 from testkit.corrections import row_count
@@ -36,8 +39,7 @@ from testkit.corrections_web import TOKEN, make_app
 from testkit.payloads import canvas_json
 from testkit.servers import LiveServer
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-ARTIFACTS = DOCS.parent / "artifacts" / "browser"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
 PHONE = (390, 664)
 
 
@@ -124,8 +126,16 @@ def test_draw_say_what_was_written_send_and_delete_it(browser, site, store_engin
     assert len([o for o in drawn if o["type"] == "path"]) == len(digits[4])
     (kept,) = saved_tokens(browser)
     assert kept["id"] == row["id"] and len(kept["delete_token"]) >= 32
-    DOCS.mkdir(exist_ok=True)
-    browser.save_screenshot(str(DOCS / "screenshot-corrections.png"))
+    browser.save_screenshot(str(ARTIFACTS / "corrections-saved.png"))
+
+    # Choosing a digit's evidence writes the same answer again: it asks nothing new.
+    tile = browser.find_elements(By.CSS_SELECTOR, ".evidence-tile")[4]
+    tile.click()
+    WebDriverWait(browser, 10).until(
+        lambda d: "Evidence for 4" in d.find_element(By.ID, ids.PREVIEW_CAPTION).text
+    )
+    settle(0.5)
+    assert status_text(browser) == correction_form.SAVED
 
     browser.find_element(By.ID, ids.DELETE_BUTTON).click()
     wait_for_status(browser, correction_form.DELETED)
@@ -243,7 +253,7 @@ def test_the_review_page_shows_the_correction_to_its_owner(browser, site, store_
         browser.get(site.url + "review")
         assert browser.find_element(By.TAG_NAME, "h1").text == "Corrections"
         assert browser.find_elements(By.CSS_SELECTOR, "img.thumb")
-        browser.save_screenshot(str(DOCS / "screenshot-review.png"))
+        browser.save_screenshot(str(ARTIFACTS / "review.png"))
         browser.find_element(By.CSS_SELECTOR, "button.accept").click()
         WebDriverWait(browser, 10).until(lambda d: "accepted: 1" in d.page_source)
     finally:
