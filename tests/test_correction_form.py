@@ -11,6 +11,7 @@ from components import correction_form as form
 from components import ids
 from components.correction_form import Outcome
 from components.layout import build_layout
+from testkit.corrections_web import send_request
 
 
 class FakeSender:
@@ -161,37 +162,11 @@ def test_a_heroku_app_without_a_database_shows_the_note_on_the_page(classifier):
 def test_the_forms_callback_answers_over_http_through_the_route_guards(client):
     """Dash's own request for Send, as dash-renderer posts it: the guards let it
     through, and the store's refusal comes back as words on the page."""
-    spec_key = next(key for key in _callback_map(client) if f"{ids.SAVED_CORRECTIONS}.data" in key)
-    # As dash-renderer names them: an output another callback also sets
-    # (allow_duplicate) carries its "@hash" in its property.
-    outputs = [
-        {"id": part.split(".", 1)[0], "property": part.split(".", 1)[1]}
-        for part in spec_key.strip(".").split("...")
-    ]
-    body = {
-        "output": spec_key,
-        "outputs": outputs,
-        "inputs": [
-            {"id": ids.RIGHT_BUTTON, "property": "n_clicks", "value": 0},
-            {"id": ids.SEND_BUTTON, "property": "n_clicks", "value": 1},
-            {"id": ids.WROTE_INPUT, "property": "n_submit", "value": 0},
-            {"id": ids.DELETE_BUTTON, "property": "n_clicks", "value": 0},
-        ],
-        "state": [
-            {"id": ids.CANVAS, "property": "json_data", "value": '{"objects": []}'},
-            {"id": ids.WROTE_INPUT, "property": "value", "value": "9"},
-            {"id": ids.SAVED_CORRECTIONS, "property": "data", "value": None},
-        ],
-        "changedPropIds": [f"{ids.SEND_BUTTON}.n_clicks"],
-    }
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post(
+        "/_dash-update-component", json=send_request(client, '{"objects": []}', "9")
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     answer = response.get_json()["response"]
     assert answer[ids.CORRECTION_FORM]["className"] == "correction-form state-error"
     # An empty pad holds nothing to correct: refused before the database is used.
     assert "empty" in answer[ids.CORRECTION_STATUS]["children"]
-
-
-def _callback_map(client):
-    layout = client.get("/_dash-dependencies").get_json()
-    return [item["output"] for item in layout]

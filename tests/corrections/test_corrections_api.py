@@ -16,9 +16,17 @@ import orjson
 import pytest
 import sqlalchemy as sa
 
+from components import ids
 from corrections import upgrade
 from testkit.corrections import TcpProxy, row_count, silent_server, sqlite_locked
-from testkit.corrections_web import SALT, TOKEN, canvas_body, make_app, number_strokes
+from testkit.corrections_web import (
+    SALT,
+    TOKEN,
+    canvas_body,
+    make_app,
+    number_strokes,
+    send_request,
+)
 from testkit.payloads import PAD_SIZE, pad_png_data_url
 
 CARD = Path(__file__).resolve().parents[2] / "model" / "shipped" / "model_card.json"
@@ -417,3 +425,25 @@ def stopped(proxy):
         yield
     finally:
         proxy.start()
+
+
+def test_the_pages_send_counts_against_the_same_hourly_limit_as_the_api(
+    store, classifier, sure_digits
+):
+    database, engine = store
+    client = make_app(classifier, database.url, CORRECTIONS_LIMIT_PER_HOUR="2").server.test_client()
+    here = {"REMOTE_ADDR": "203.0.113.20"}
+    body = canvas_body("4", sure_digits, wrote="9")
+    assert client.post("/api/corrections", json=body, environ_base=here).status_code == 201
+    send = send_request(client, body["canvas"], "9")
+    first = client.post("/_dash-update-component", json=send, environ_base=here)
+    answer = first.get_json()["response"]
+    assert answer[ids.CORRECTION_STATUS]["children"] == "Saved, thank you"
+    (saved,) = answer[ids.SAVED_CORRECTIONS]["data"]["saved"]
+    over = client.post("/_dash-update-component", json=send, environ_base=here)
+    words = over.get_json()["response"][ids.CORRECTION_STATUS]["children"]
+    assert "as many corrections as we take from one place in an hour" in words
+    rows = stored_rows(engine)
+    assert len(rows) == 2 and {row["wrote"] for row in rows} == {"9"}
+    page_row = next(row for row in rows if row["id"] == saved["id"])
+    assert page_row["canvas_json"] == body["canvas"] and page_row["reading"] == "4"
