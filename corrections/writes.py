@@ -104,7 +104,9 @@ def _enforce_limit(connection: Connection, key: str, now: datetime, limit: int) 
     ).one()
     if count >= limit:
         retry_after = math.ceil((oldest + HOUR - now).total_seconds()) if oldest else 1
-        raise RateLimited(max(1, retry_after), limit)
+        # `now` is taken before the lock: a correction another worker stored while
+        # this one waited can be a little newer than it. Nobody waits over an hour.
+        raise RateLimited(min(max(1, retry_after), int(HOUR.total_seconds())), limit)
 
 
 def _plausible(correction_id: object, token: object = "") -> bool:
