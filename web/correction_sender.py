@@ -13,7 +13,7 @@ import flask
 
 import corrections
 from components.correction_form import Outcome
-from web import corrections_api
+from web.corrections_api import engine, submit, this_client
 from web.errors import refusals, retry_after, status_and_message
 
 
@@ -28,11 +28,9 @@ class CorrectionSender:
         return self._store(body, confirm=True)
 
     def _store(self, body: dict, *, confirm: bool) -> Outcome:
-        client = corrections_api.this_client()
+        client = this_client()
         try:
-            created, reading = corrections_api.submit(
-                self.classifier, body, client, confirm=confirm
-            )
+            created, reading = submit(self.classifier, body, client, confirm=confirm)
         except refusals() as error:
             return _refusal(error)
         payload = {"id": created.id, "delete_token": created.delete_token, "reading": reading}
@@ -40,7 +38,7 @@ class CorrectionSender:
 
     def delete(self, correction_id: str, token: str) -> Outcome:
         try:
-            deleted = corrections.delete_correction(corrections_api.engine(), correction_id, token)
+            deleted = corrections.delete_correction(engine(), correction_id, token)
         except refusals() as error:
             return _refusal(error)
         return Outcome(204) if deleted else Outcome(404, {"error": "no such correction"})
