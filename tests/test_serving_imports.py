@@ -63,15 +63,18 @@ def test_create_app_uses_the_classifier_it_is_given_and_reads_no_environment(
     classifier, monkeypatch
 ):
     import model.core.inference
+    from corrections.config import config_from_env
     from web import create_app
+    from web.settings import Settings
 
     def no_loading(*args, **kwargs):
         raise AssertionError("create_app loaded a model it was not asked to")
 
     monkeypatch.setattr(model.core.inference, "load_classifier", no_loading)
+    settings = Settings(store=config_from_env({}))
     monkeypatch.setenv("PORT", "not a port")  # read by Settings.from_env(), not here
-    first = create_app({"classifier": classifier})
-    second = create_app({"classifier": classifier})
+    first = create_app({"classifier": classifier, "settings": settings})
+    second = create_app({"classifier": classifier, "settings": settings})
     assert first.server is not second.server
     assert first.server.test_client().get("/healthz").get_json() == {"status": "ok"}
     assert second.server.test_client().get("/healthz").get_json() == {"status": "ok"}
