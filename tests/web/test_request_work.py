@@ -8,6 +8,7 @@ import pytest
 
 from components import callbacks
 from model.core.budget import REQUEST_MODEL_CALLS, WorkBudget
+from testkit.counted import Counted
 from testkit.dash_requests import dash_update_request
 from testkit.hostile_corpus import HEAVY_SCRIBBLES
 from web import api, create_app, paths
@@ -15,23 +16,6 @@ from web import api, create_app, paths
 # Enough for reading the heavy number (its candidates) and the evidence of a
 # few of its characters, not of all of them.
 SMALL_BUDGET = 60
-
-
-class Counted:
-    """The classifier, counting its model calls (one per image)."""
-
-    def __init__(self, classifier):
-        self.classifier = classifier
-        self.card = classifier.card
-        self.calls = 0
-
-    def predict(self, image):
-        self.calls += 1
-        return self.classifier.predict(image)
-
-    def predict_batch(self, images):
-        self.calls += len(images)
-        return self.classifier.predict_batch(images)
 
 
 @pytest.fixture
