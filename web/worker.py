@@ -66,7 +66,7 @@ from web.settings import Settings
 _LARGE_REQUEST_BYTES = 256 * 1024
 # Free memory a heap keeps at its top between requests: what one drawing's
 # arrays take, a few times over (two heaps a worker).
-_KEPT_FREE_BYTES = 4 * 1024 * 1024
+_KEPT_FREE_BYTES = 2 * 1024 * 1024
 
 
 @functools.cache
