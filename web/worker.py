@@ -12,9 +12,9 @@ behind busy threads in one worker while the other has room.
 
 A connection gets a thread only once it has sent something. gunicorn 27's
 gthread hands every accepted connection to a thread, which waits up to 5 s for
-its first byte, and counts it against `worker_connections`: 64 connections
-that never sent a byte held every thread of both workers, and the accept
-queue behind them, for seconds. Here an accepted connection waits in the
+its first byte, and counts it against `worker_connections`: a few dozen
+connections that never sent a byte held every thread of both workers, and the
+accept queue behind them, for seconds. Here an accepted connection waits in the
 worker's event loop (a socket in its selector, no thread) until it is readable,
 at most `idle_timeout_s`; a worker keeps at most `max_idle` such connections,
 closing the oldest for a new one, and they do not count as busy
@@ -40,8 +40,8 @@ resident size crept up request after request. Two arenas, large blocks always
 mapped (and so returned when freed), and free memory handed back after a large
 request (`post_request`) keep a worker near its idle size. A fixed mapping
 threshold also fixes glibc's trim threshold at its smallest, so every request
-handed its freed heap back and faulted it in again (a third of an image
-request's time): each heap keeps a few MB of free memory at its top instead.
+handed its freed heap back and faulted it in again (a large share of an
+image request's time): each heap keeps a little free memory at its top instead.
 `tune_malloc()` is called in the master, before it forks.
 """
 
