@@ -12,11 +12,20 @@ Then does the same (without the 10,000-prediction run) for the classic-style
 reference server (bench/classic_server.py: Flask + Keras model.predict in the
 web process) and prints the ratios. Every server is stopped at the end.
 
+--side-by-side RUNS measures only the one-client latencies, with every server
+running at once and their requests interleaved in rounds (bench/
+preprocess_latency.py: measure_interleaved), so that a shared machine's slow
+spells fall on each alike: ours, the classic one, and with --before-tree
+another checkout of this repository (an earlier commit, for a before/after).
+
     .venv/bin/python -m bench.serve_latency            # full run, a few minutes
     .venv/bin/python -m bench.serve_latency --quick    # smaller counts, a smoke run
+    .venv/bin/python -m bench.serve_latency --side-by-side 2000 --before-tree ../before
 """
 
 import argparse
+import collections
+import contextlib
 import itertools
 import json
 import os
@@ -26,6 +35,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench.preprocess_latency import measure_interleaved
 from testkit.client import raw_post, send
 from testkit.fixtures import pen_digits_sample
 from testkit.payloads import api_canvas_bodies, form_png_bodies, pen_digit_drawings
@@ -156,11 +166,69 @@ def ratio(classic: float, ours: float) -> float:
     return round(classic / ours, 1) if ours else float("inf")
 
 
+CLASSIC_ARGS = [
+    "bench.classic_server:app",
+    "--config",
+    os.devnull,
+    "--no-control-socket",
+    "--workers",
+    "2",
+    "--timeout",
+    "120",
+]
+
+
+def side_by_side(workloads, runs: int, before_tree: Path | None) -> dict:
+    """One client's latency on each server, all running, requests interleaved."""
+    servers = [("ours", procfile_args(), ROOT)]
+    if before_tree is not None:
+        servers.append(("before", procfile_args(), before_tree.resolve()))
+    # Its own settings, not gunicorn.conf.py (see main).
+    servers.append(("classic", CLASSIC_ARGS, ROOT))
+    labels = ("api_canvas", "form_png")
+    with contextlib.ExitStack() as stack:
+        started = {}
+        for name, args, cwd in servers:
+            print(f"starting {name} ({cwd})", flush=True)
+            started[name] = stack.enter_context(GunicornServer(args, cwd=cwd))
+        calls, keys, statuses = [], [], collections.Counter()
+        for name, server in started.items():
+            for label, workload in zip(labels, workloads, strict=True):
+                requests = itertools.cycle(workload)
+
+                def call(port=server.port, requests=requests, key=(name, label)):
+                    statuses[(*key, send(port, next(requests))[0])] += 1
+
+                calls.append(call)
+                keys.append((name, label))
+        times = measure_interleaved(calls, runs)
+    result: dict = {
+        "runs": runs,
+        "statuses": {" ".join(map(str, k)): n for k, n in statuses.items()},
+    }
+    for (name, label), samples in zip(keys, times, strict=True):
+        result.setdefault(name, {})[label] = {
+            "median_ms": round(median(samples), 2),
+            "p99_ms": round(percentile(samples, 99), 2),
+        }
+    ours = result["ours"]
+    for other in [name for name, _, _ in servers if name != "ours"]:
+        result[f"{other}_over_ours"] = {
+            f"{label}_{stat}": ratio(result[other][label][stat], ours[label][stat])
+            for label in labels
+            for stat in ("median_ms", "p99_ms")
+        }
+    print(json.dumps(result, indent=2), flush=True)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
     parser.add_argument("--no-classic", action="store_true", help="skip the reference server")
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "serve.json")
+    parser.add_argument("--side-by-side", type=int, metavar="RUNS", help="latencies only")
+    parser.add_argument("--before-tree", type=Path, help="another checkout, with --side-by-side")
     options = parser.parse_args()
 
     drawings = pen_digit_drawings(pen_digits_sample(), count=200)
@@ -168,6 +236,11 @@ def main() -> None:
         [raw_post("/api/predict", body, JSON) for body in api_canvas_bodies(drawings)],
         [raw_post("/predict", body, FORM) for body in form_png_bodies(drawings)],
     ]
+    if options.side_by_side:
+        report = side_by_side(workloads, options.side_by_side, options.before_tree)
+        options.out.parent.mkdir(parents=True, exist_ok=True)
+        options.out.write_text(json.dumps(report, indent=2))
+        return
     ours_counts = {"single": 1000, "concurrent": 4000, "clients": 32}
     classic_counts = {"single": 300, "concurrent": 1000, "clients": 32}
     checkpoints = [1000, 10_000]
@@ -187,17 +260,7 @@ def main() -> None:
     if not options.no_classic:
         # Its own settings, not gunicorn.conf.py: TensorFlow preloaded in the
         # master hangs in forked workers, so the classic app loads per worker.
-        classic_args = [
-            "bench.classic_server:app",
-            "--config",
-            os.devnull,
-            "--no-control-socket",
-            "--workers",
-            "2",
-            "--timeout",
-            "120",
-        ]
-        report["classic"] = measure("classic", classic_args, {}, workloads, classic_counts)
+        report["classic"] = measure("classic", CLASSIC_ARGS, {}, workloads, classic_counts)
         ours, classic = report["ours"], report["classic"]
         report["ratios_classic_over_ours"] = {
             "api_canvas_median": ratio(

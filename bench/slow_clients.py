@@ -9,16 +9,23 @@ one after another. Reports the honest clients' latency (median, p99), their
 errors, and how the slow connections ended. Target (issue 15): with 50 slow
 connections and 4 honest clients, honest p99 at most 250 ms and no errors.
 
-With --compare-sync it runs the same against the previous configuration (2
-sync workers) first, for the README's before/after.
+Then the idle-socket figure beside it (issue 25 row 2): IDLE connections that
+never send a byte, reopened as soon as the server closes one, while the honest
+clients post as before. Target: the honest clients' slowest answer at most
+500 ms with 300 idle connections, and no errors.
 
-    .venv/bin/python -m bench.slow_clients                 # 50 slow, 4 honest, 60 s
-    .venv/bin/python -m bench.slow_clients --compare-sync --duration 30
+With --compare-sync it runs the slow clients against the previous
+configuration (2 sync workers) first; with --compare-gthread, the idle sockets
+against gunicorn's own gthread worker (what web/worker.py replaces).
+
+    .venv/bin/python -m bench.slow_clients                 # 50 slow, 300 idle, 4 honest, 60 s
+    .venv/bin/python -m bench.slow_clients --compare-sync --compare-gthread --duration 30
 """
 
 import argparse
 import collections
 import json
+import selectors
 import socket
 import threading
 import time
@@ -73,6 +80,35 @@ def slow_client(port: int, kind: str, stop: threading.Event, outcomes: collectio
             outcomes[f"{kind} answered"] += 1
 
 
+def idle_connections(port: int, count: int, stop: threading.Event, outcomes: collections.Counter):
+    """`count` connections that never send a byte, each reopened once the
+    server closes it, until `stop`."""
+    selector = selectors.DefaultSelector()
+
+    def open_one():
+        connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+        connection.setblocking(False)
+        selector.register(connection, selectors.EVENT_READ)
+        outcomes["idle opened"] += 1
+
+    try:
+        for _ in range(count):
+            open_one()
+        while not stop.is_set():
+            for key, _ in selector.select(timeout=0.2):
+                selector.unregister(key.fileobj)
+                key.fileobj.close()
+                outcomes["idle closed by the server"] += 1
+                if not stop.is_set():
+                    open_one()
+    except OSError as error:
+        outcomes[f"idle could not open ({type(error).__name__})"] += 1
+    finally:
+        for key in list(selector.get_map().values()):
+            key.fileobj.close()
+        selector.close()
+
+
 def honest_client(port: int, workload: list[bytes], stop: threading.Event, results: list):
     index = 0
     while not stop.is_set():
@@ -85,8 +121,17 @@ def honest_client(port: int, workload: list[bytes], stop: threading.Event, resul
 KINDS = ["headers", "body", "reader"]
 
 
-def run(name: str, args: list[str], slow: int, honest: int, duration: float, workload) -> dict:
-    print(f"\n== {name}: {slow} slow connections, {honest} honest clients, {duration:.0f} s")
+def run(
+    name: str,
+    args: list[str],
+    slow: int,
+    honest: int,
+    duration: float,
+    workload,
+    idle: int = 0,
+) -> dict:
+    held = f"{slow} slow connections" if slow else f"{idle} idle connections"
+    print(f"\n== {name}: {held}, {honest} honest clients, {duration:.0f} s")
     with GunicornServer(args) as server:
         stop = threading.Event()
         outcomes: collections.Counter = collections.Counter()
@@ -100,6 +145,12 @@ def run(name: str, args: list[str], slow: int, honest: int, duration: float, wor
             )
             for i in range(slow)
         ]
+        if idle:
+            slow_threads.append(
+                threading.Thread(
+                    target=idle_connections, args=(server.port, idle, stop, outcomes), daemon=True
+                )
+            )
         for thread in slow_threads:
             thread.start()
         time.sleep(2.0)  # every slow connection is open and being read
@@ -139,7 +190,9 @@ def main() -> None:
     parser.add_argument("--slow", type=int, default=50)
     parser.add_argument("--honest", type=int, default=4)
     parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--idle", type=int, default=300, help="idle connections (0: none)")
     parser.add_argument("--compare-sync", action="store_true")
+    parser.add_argument("--compare-gthread", action="store_true")
     parser.add_argument("--gunicorn-args", default="", help="extra gunicorn options")
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "slow.json")
     parser.add_argument("--kinds", default=",".join(KINDS), help="slow kinds, comma-separated")
@@ -169,6 +222,29 @@ def main() -> None:
     )
     ours = report["ours"]
     report["met"] = ours["honest_errors"] == 0 and (ours["honest_p99_ms"] or 1e9) <= 250
+    if options.idle:
+        if options.compare_gthread:
+            report["gthread_idle"] = run(
+                "gunicorn's gthread worker (before)",
+                [*procfile_args(), "--worker-class", "gthread"],
+                0,
+                options.honest,
+                options.duration,
+                workload,
+                idle=options.idle,
+            )
+        report["ours_idle"] = run(
+            "Procfile (web.worker.JsonThreadWorker)",
+            procfile_args() + options.gunicorn_args.split(),
+            0,
+            options.honest,
+            options.duration,
+            workload,
+            idle=options.idle,
+        )
+        idle = report["ours_idle"]
+        report["idle_met"] = idle["honest_errors"] == 0 and (idle["honest_max_ms"] or 1e9) <= 500
+        print(f"idle met: {report['idle_met']}")
     print(f"met: {report['met']}")
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(json.dumps(report, indent=2))

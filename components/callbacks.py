@@ -34,6 +34,7 @@ from components.prediction_text import (
 )
 from components.probability_chart import CHART_TITLE, probability_bars
 from model import evidence
+from model.core.budget import WorkBudget
 from model.core.contract import NUM_CLASSES
 from model.core.errors import InvalidInput
 from model.numbers import number
@@ -179,18 +180,23 @@ def view_for_drawing(
 ) -> View:
     """dash-canvas json_data (or nothing yet) to the view; bad input becomes a message.
     With `evidence_digit`, the preview shows that digit's evidence (for the
-    character shown, when there are several); `selected` picks that character."""
+    character shown, when there are several); `selected` picks that character.
+    Reading and evidence share one model.core.budget.WorkBudget: once the
+    reading has spent it, the evidence is coarser, or not shown."""
     if not json_data:
         return empty_view(evidence_digit)
+    budget = WorkBudget()
     try:
-        reading = number.read_canvas_number(classifier, json_data, width, height)
+        reading = number.read_canvas_number(classifier, json_data, width, height, budget)
     except InvalidInput as error:
         logger.info("refused a drawing: %s", error)
         return error_view(str(error), evidence_digit)
     if evidence_digit is None or reading.empty:
         return view_for_reading(reading, selected, evidence_digit)
     image = reading.characters[shown_character(reading, selected)].prediction.image
-    maps = evidence.evidence_maps(classifier, image)
+    maps = evidence.evidence_maps(classifier, image, budget=budget)
+    if maps is None:  # the reading spent the budget: the plain input, said as such
+        return view_for_reading(reading, selected)
     return view_for_reading(reading, selected, evidence_digit, maps[evidence_digit])
 
 

@@ -12,6 +12,7 @@ import base64
 import io
 import json
 import struct
+import urllib.parse
 import zlib
 from dataclasses import dataclass, field
 
@@ -818,6 +819,15 @@ for case in NUMBER_IMAGE_CASES:
 FORM = "application/x-www-form-urlencoded"
 LIST_BOMB = "[]," * ((limits.MAX_BODY_BYTES - 100) // 3)
 NUMBER_BOMB = "0.5," * ((limits.MAX_BODY_BYTES - 100) // 4)
+# Issue 25 row 1: about three million empty fields, within the body limit.
+FIELD_BOMB_FIELDS = (limits.MAX_BODY_BYTES - 100) // 3
+
+
+def quoted(text: str) -> str:
+    """`text` as a urlencoded form value."""
+    return urllib.parse.quote(text, safe="")
+
+
 CASES += [
     Case(
         "json-list-bomb", 413, "JSON values", kwargs=raw_json('{"canvas": [' + LIST_BOMB + "[]]}")
@@ -942,6 +952,66 @@ CASES += [
         "/predict",
         kwargs={"data": "digit=1", "content_type": "text/plain"},
     ),
+    # Issue 25 rows 1 and 9: a form's fields are bounded whichever way it is
+    # encoded, and the refusal says so (not that the body is too large).
+    Case(
+        "form-field-bomb",
+        413,
+        f"at most {limits.MAX_FORM_FIELDS} fields; this one has {FIELD_BOMB_FIELDS}",
+        "/predict",
+        kwargs={"data": b"a=&" * FIELD_BOMB_FIELDS, "content_type": FORM},
+    ),
+    Case(
+        "form-fields-one-too-many",
+        413,
+        f"at most {limits.MAX_FORM_FIELDS} fields; this one has {limits.MAX_FORM_FIELDS + 1}",
+        "/predict",
+        kwargs={
+            "data": "&".join(["a="] * limits.MAX_FORM_FIELDS + ["digit=x"]),
+            "content_type": FORM,
+        },
+    ),
+    Case(
+        "form-fields-at-the-limit",
+        200,
+        "",
+        "/predict",
+        kwargs={
+            "data": "a=&" * (limits.MAX_FORM_FIELDS - 1) + "digit=" + quoted(data_url(good_png())),
+            "content_type": FORM,
+        },
+    ),
+    Case(
+        "form-multipart-1001-parts",
+        413,
+        f"at most {limits.MAX_FORM_FIELDS} fields",
+        "/predict",
+        kwargs={
+            "data": {f"f{i}": "x" for i in range(limits.MAX_FORM_FIELDS + 1)},
+            "content_type": "multipart/form-data",
+        },
+    ),
+    Case(
+        "form-multipart-at-the-limit",
+        200,
+        "",
+        "/predict",
+        kwargs={
+            "data": {
+                **{f"f{i}": "x" for i in range(limits.MAX_FORM_FIELDS - 1)},
+                "digit": data_url(good_png()),
+            },
+            "content_type": "multipart/form-data",
+        },
+    ),
+    # The same bomb as JSON keys, within the body limit: bounded by the JSON
+    # value count.
+    Case(
+        "json-key-bomb",
+        413,
+        "JSON values",
+        kwargs=raw_json("{" + '"a":0,' * (FIELD_BOMB_FIELDS // 2) + '"canvas":"{}"}'),
+    ),
     Case("patch-api-predict", 405, "use POST", method="PATCH", kwargs=json_body({})),
     Case("head-api-predict", 405, "", method="HEAD"),
     Case("get-healthz-ok", 200, "ok", "/healthz", "GET"),
@@ -1040,6 +1110,14 @@ CASES += [
         "state-wrong", 400, "'state' must be a list", dash_body(state=[{"id": "brush-width"}])
     ),
     dash_case("changed-unknown", 400, "changedPropIds", dash_body(changedPropIds=["x.y"])),
+    # Issue 25 row 5: items dash-renderer never sends, unhashable ones included.
+    dash_case(
+        "changed-item-list",
+        400,
+        "changedPropIds",
+        dash_body(changedPropIds=[[f"{ids.CANVAS}.json_data"]]),
+    ),
+    dash_case("changed-item-object", 400, "changedPropIds", dash_body(changedPropIds=[{}])),
     dash_case(
         "changed-not-list",
         400,
@@ -1077,6 +1155,8 @@ CASES += [
         {k: v for k, v in dash_body(GOOD_CANVAS).items() if k != "changedPropIds"},
     ),
     Case("dash-put", 405, "not allowed", paths.DASH_CALLBACK_PATH, "PUT"),
+    # Issue 25 row 9: not the page's HTML (Dash's catch-all GET route).
+    Case("dash-get", 405, "use POST", paths.DASH_CALLBACK_PATH, "GET"),
     Case(
         "dash-suite-unknown-package",
         404,

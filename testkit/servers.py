@@ -36,8 +36,9 @@ def procfile_args() -> list[str]:
 class GunicornServer:
     """`python -m gunicorn ARGS --bind 127.0.0.1:0`, started on enter, stopped on exit."""
 
-    def __init__(self, args: list[str] | None = None, env: dict | None = None):
+    def __init__(self, args: list[str] | None = None, env: dict | None = None, cwd: Path = ROOT):
         self.args = procfile_args() if args is None else args
+        self.cwd = cwd  # another checkout's: a bench's "before"
         self.env = {**os.environ, **(env or {})}
         self.env.pop("DASH_DEBUG", None)
         self.port: int | None = None
@@ -49,7 +50,7 @@ class GunicornServer:
         started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", *self.args, "--bind", "127.0.0.1:0"],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

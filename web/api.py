@@ -17,6 +17,7 @@ import flask
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from model import evidence
+from model.core.budget import WorkBudget
 from model.numbers import number
 from web.errors import ClientError
 from web.html_answers import html_result
@@ -30,8 +31,9 @@ SIZE_KEYS = ("width", "height")
 # `"explain": true` adds "input" (the 28x28 the network saw) and "evidence" (ten
 # 28x28 maps in [-1, 1], one per digit: model/evidence.py) to every "digits"
 # entry, and at the top level those of the one character, if there is exactly
-# one (null otherwise). At most model.numbers.number.MAX_CHARACTERS characters,
-# each at most 50 model calls, bound what one request costs.
+# one (null otherwise). One model.core.budget.WorkBudget per request bounds what
+# reading and explaining cost together: evidence takes coarser patches, or is
+# null, when the reading has spent most of it.
 EXPLAIN_KEY = "explain"
 EXPLAIN_KEYS = ("input", "evidence")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -60,7 +62,7 @@ def form_predict():
     flask.request.form  # noqa: B018 (parsed here, so a cut-off body is found first)
     refuse_cut_off_body()
     data = _form_image()
-    reading = number.read_image_number(_classifier(), data)
+    reading = number.read_image_number(_classifier(), data, budget=WorkBudget())
     if wants_html():
         return html_result(reading)
     return json_response(reading.to_json())
@@ -72,10 +74,11 @@ def api_predict():
         raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
     body = check_drawing_fields(json_object_body(), optional={EXPLAIN_KEY: "optional"})
     classifier = _classifier()
-    reading = read_drawing(classifier, body)
+    budget = WorkBudget()  # the whole request's: reading and evidence
+    reading = read_drawing(classifier, body, budget)
     answer = reading.to_json()
     if body.get(EXPLAIN_KEY) is True:
-        _add_explanations(classifier, reading, answer)
+        _add_explanations(classifier, reading, answer, budget)
     return json_response(answer)
 
 
@@ -112,11 +115,14 @@ def answer_options():
     return response
 
 
-def _add_explanations(classifier, reading: number.NumberReading, answer: dict) -> None:
+def _add_explanations(
+    classifier, reading: number.NumberReading, answer: dict, budget: WorkBudget
+) -> None:
     """Every character's 28x28 input and evidence maps in its "digits" entry;
     at the top level, the one character's (as before numbers were read), or
-    null for an empty drawing or several characters."""
-    explained = [evidence.explain(classifier, c.prediction) for c in reading.characters]
+    null for an empty drawing or several characters. The evidence is what the
+    request's `budget` still pays for (its maps null once it is spent)."""
+    explained = [evidence.explain(classifier, c.prediction, budget) for c in reading.characters]
     for entry, explanation in zip(answer["digits"], explained, strict=True):
         entry.update(explanation)
     if len(explained) == 1:
@@ -138,13 +144,17 @@ def _form_image() -> str | bytes:
     )
 
 
-def read_drawing(classifier, body: dict[str, Any]) -> number.NumberReading:
+def read_drawing(
+    classifier, body: dict[str, Any], budget: WorkBudget | None = None
+) -> number.NumberReading:
     """The number in a body that check_drawing_fields passed: its image, or its
-    canvas read at the given size. /api/predict and /api/corrections read with it."""
+    canvas read at the given size, within `budget` (the request's; a new one when
+    None). /api/predict and /api/corrections read with it."""
+    budget = budget or WorkBudget()
     if "image" in body:
-        return number.read_image_number(classifier, body["image"])
+        return number.read_image_number(classifier, body["image"], budget=budget)
     return number.read_canvas_number(
-        classifier, body["canvas"], body.get("width"), body.get("height")
+        classifier, body["canvas"], body.get("width"), body.get("height"), budget=budget
     )
 
 

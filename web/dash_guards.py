@@ -2,19 +2,23 @@
 
 A callback request (POST /_dash-update-component) is checked against the
 callbacks the app has, in the shape dash-renderer sends, before Dash reads
-it; an unknown component-suite file is a 404 rather than Dash's exception;
-Dash's hot-reload route, which lists the installed packages, answers only in
-debug mode. Their errors are JSON, as the API's are (web/errors.py).
+it, and any other method on that path is a 405 (Dash's catch-all page route
+would answer a GET with the page's HTML); an unknown component-suite file is
+a 404 rather than Dash's exception; Dash's hot-reload route, which lists the
+installed packages, answers only in debug mode. Their errors are JSON, as the
+API's are (web/errors.py).
 """
 
 import flask
 from dash._utils import split_callback_id
 from dash.fingerprint import check_fingerprint
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from web.errors import ClientError
-from web.paths import DASH_CALLBACK_PATH, DASH_RELOAD_PATH, DASH_SUITES_PREFIX
+from web.paths import DASH_CALLBACK_PATH, DASH_RELOAD_PATH, DASH_SUITES_PREFIX, allow_header
 from web.request_body import kind, parse_json_body, shown_type
+
+CALLBACK_METHODS = ("POST",)
 
 
 def register_dash_guards(dash_app) -> None:
@@ -22,12 +26,20 @@ def register_dash_guards(dash_app) -> None:
 
     def guard():
         path = flask.request.path
-        if path == DASH_CALLBACK_PATH and flask.request.method == "POST":
+        if path == DASH_CALLBACK_PATH:
+            method = flask.request.method
+            if method == "OPTIONS":  # the methods its 405 names, not the page route's
+                response = flask.Response(status=204)
+                response.headers["Allow"] = allow_header(CALLBACK_METHODS)
+                return response
+            if method not in CALLBACK_METHODS:
+                raise MethodNotAllowed(valid_methods=CALLBACK_METHODS)
             _check_callback_request(dash_app)
         elif path.startswith(DASH_SUITES_PREFIX):
             _check_suite_path(dash_app, path[len(DASH_SUITES_PREFIX) :])
         elif path == DASH_RELOAD_PATH and not dash_app._dev_tools.get("hot_reload"):
             raise NotFound()  # it lists the installed packages; only debug mode needs it
+        return None
 
     dash_app.server.before_request(guard)
 
@@ -58,7 +70,10 @@ def _check_callback_request(dash_app) -> None:
     _check_props("state", body.get("state", []), spec.get("state", []))
     changed = body.get("changedPropIds", [])
     known = {f"{item['id']}.{item['property']}" for item in spec.get("inputs", [])}
-    if not isinstance(changed, list) or not all(item in known for item in changed):
+    # An item may be any JSON value (a list, an object): only strings can name an input.
+    if not isinstance(changed, list) or not all(
+        isinstance(item, str) and item in known for item in changed
+    ):
         raise ClientError(
             400, "callback request 'changedPropIds' must list some of this callback's inputs"
         )

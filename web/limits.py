@@ -1,10 +1,14 @@
-"""What one request may send: the body limit, and one slot per process for
-large bodies, so that many slow uploads at once cannot hold many bodies in
-memory (the work is one request at a time anyway: the GIL)."""
+"""What one request may send: the body limit, the fields a form may have, and
+one slot per process for large bodies, so that many slow uploads at once
+cannot hold many bodies in memory (the work is one request at a time anyway:
+the GIL)."""
 
+import io
 import threading
 
 import flask
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 
 from model.character import preprocess
 from web.errors import ClientError
@@ -24,13 +28,59 @@ LARGE_BODY_BYTES = 256 * 1024
 LARGE_REQUEST_SLOTS = 1
 LARGE_REQUEST_WAIT_S = 10
 
+# Fields (urlencoded) or parts (multipart) one form may have. The form route
+# reads one, `digit`; Werkzeug would otherwise parse every field of a body
+# within the byte limit, millions of empty ones included.
+MAX_FORM_FIELDS = 1000
+
+
+def too_many_fields(count: int | None = None) -> ClientError:
+    has = "" if count is None else f"; this one has {count}"
+    return ClientError(413, f"a form may have at most {MAX_FORM_FIELDS} fields{has}")
+
+
+class BoundedFormParser(FormDataParser):
+    """Werkzeug's form parser, with the number of fields bounded both ways and
+    said truly: Werkzeug bounds multipart parts only, and answers that limit
+    as a body too large."""
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        body = stream.read()  # within the body limit (the stream is limited)
+        # Counted before anything is split or decoded: a byte count in C.
+        fields = body.count(b"&") + 1 - body.endswith(b"&") if body else 0
+        if fields > MAX_FORM_FIELDS:
+            raise too_many_fields(fields)
+        _, form, files = super()._parse_urlencoded(
+            io.BytesIO(body), mimetype, content_length, options
+        )
+        # The request's own stream stays its stream: a chunked body cut off at
+        # the limit is found by reading it once more (web/request_body.py).
+        return stream, form, files
+
+    def _parse_multipart(self, stream, mimetype, content_length, options):
+        try:
+            return super()._parse_multipart(stream, mimetype, content_length, options)
+        except RequestEntityTooLarge:
+            # A body with a Content-Length beyond the limit never gets here,
+            # and no part can outgrow a body within it: a chunked body cut off
+            # at the limit is too large; anything else had too many parts.
+            if content_length is None and getattr(stream, "is_exhausted", False):
+                raise
+            raise too_many_fields() from None
+
+
+class BoundedRequest(flask.Request):
+    form_data_parser_class = BoundedFormParser
+
 
 def register_limits(server: flask.Flask) -> None:
-    """The body limit and the large-body slots, on every route of `server`."""
+    """The body and form limits and the large-body slots, on every route of `server`."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     # A data URL in a urlencoded form is one in-memory field; Flask's 500 kB
     # default would refuse legitimate drawings that the body limit allows.
     server.config["MAX_FORM_MEMORY_SIZE"] = MAX_BODY_BYTES
+    server.config["MAX_FORM_PARTS"] = MAX_FORM_FIELDS
+    server.request_class = BoundedRequest
     slots = threading.BoundedSemaphore(LARGE_REQUEST_SLOTS)
 
     def take_a_slot_for_a_large_body():

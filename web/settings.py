@@ -5,7 +5,10 @@ HOST and PORT (where to listen), DASH_DEBUG=1 (Dash's debug mode, never on
 otherwise), WEB_CONCURRENCY (gunicorn's worker processes; Heroku sets it per
 dyno size), GUNICORN_THREADS (connections one worker serves at once), and
 GUNICORN_READ_TIMEOUT and GUNICORN_SEND_TIMEOUT (seconds a client has to send
-its request and to take each part of the answer; the tests shorten them).
+its request and to take each part of the answer; the tests shorten them),
+GUNICORN_IDLE_TIMEOUT (seconds a connection may stay open before its first
+byte) and GUNICORN_MAX_IDLE (connections without a byte yet that one worker
+keeps; the oldest is closed for a new one).
 The development server (`python dashboard.py`) listens on 127.0.0.1:8050 and
 gunicorn on 0.0.0.0:8000 unless HOST and PORT say otherwise.
 
@@ -40,6 +43,8 @@ class Settings:
     threads: int = 32
     read_timeout_s: float = 20.0
     send_timeout_s: float = 20.0
+    idle_timeout_s: float = 10.0
+    max_idle: int = 500
     review_token: str | None = None
     behind_heroku_router: bool = False
     # None unless read with_store (gunicorn.conf.py needs no database settings).
@@ -64,6 +69,8 @@ class Settings:
             threads=int(env.get("GUNICORN_THREADS", cls.threads)),
             read_timeout_s=float(env.get("GUNICORN_READ_TIMEOUT", cls.read_timeout_s)),
             send_timeout_s=float(env.get("GUNICORN_SEND_TIMEOUT", cls.send_timeout_s)),
+            idle_timeout_s=float(env.get("GUNICORN_IDLE_TIMEOUT", cls.idle_timeout_s)),
+            max_idle=int(env.get("GUNICORN_MAX_IDLE", cls.max_idle)),
             review_token=env.get("REVIEW_TOKEN") or None,
             behind_heroku_router=bool(env.get("DYNO")),
             store=store,

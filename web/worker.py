@@ -3,13 +3,22 @@
 Worker model: threads (gunicorn's gthread), so that a slow client cannot hold
 the server. A sync worker serves one connection at a time, so two clients
 sending a byte every two seconds, or reading plotly.min.js slowly, held both
-workers until their timeout and /healthz stopped answering. Here each worker
-waits for a connection's first bytes in its event loop, not in a thread, and
-serves up to `threads` connections at once; the CPU work still runs one request
-at a time per process (the GIL, and one LiteRT interpreter behind a lock), so
+workers until their timeout and /healthz stopped answering. Each worker serves
+up to `threads` connections at once; the CPU work still runs one request at a
+time per process (the GIL, and one LiteRT interpreter behind a lock), so
 throughput is the sync workers' (bench/serve_latency.py measures both). A
-worker takes no more connections than it has threads, so a connection never
-queues behind busy threads in one worker while the other has room.
+worker takes no more requests than it has threads, so a request never queues
+behind busy threads in one worker while the other has room.
+
+A connection gets a thread only once it has sent something. gunicorn 27's
+gthread hands every accepted connection to a thread, which waits up to 5 s for
+its first byte, and counts it against `worker_connections`: a few dozen
+connections that never sent a byte held every thread of both workers, and the
+accept queue behind them, for seconds. Here an accepted connection waits in the
+worker's event loop (a socket in its selector, no thread) until it is readable,
+at most `idle_timeout_s`; a worker keeps at most `max_idle` such connections,
+closing the oldest for a new one, and they do not count as busy
+(web/settings.py; bench/slow_clients.py --idle measures it).
 
 Every connection has deadlines (web/settings.py): its request (line, headers
 and body) must arrive within `read_timeout_s` of its first byte, and every
@@ -29,15 +38,20 @@ Memory: glibc gives every thread that allocates its own heap (arena), and a
 heap holds on to what a large request freed; with many threads a worker's
 resident size crept up request after request. Two arenas, large blocks always
 mapped (and so returned when freed), and free memory handed back after a large
-request (`post_request`) keep a worker near its idle size. `tune_malloc()` is
-called in the master, before it forks.
+request (`post_request`) keep a worker near its idle size. A fixed mapping
+threshold also fixes glibc's trim threshold at its smallest, so every request
+handed its freed heap back and faulted it in again (a large share of an
+image request's time): each heap keeps a little free memory at its top instead.
+`tune_malloc()` is called in the master, before it forks.
 """
 
+import contextlib
 import ctypes
 import errno
 import functools
 import json
 import os
+import selectors
 import socket
 import threading
 import time
@@ -45,11 +59,14 @@ from concurrent import futures
 
 from gunicorn import util
 from gunicorn.http.unreader import SocketUnreader
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from web.settings import Settings
 
 _LARGE_REQUEST_BYTES = 256 * 1024
+# Free memory a heap keeps at its top between requests: what one drawing's
+# arrays take, a few times over (two heaps a worker).
+_KEPT_FREE_BYTES = 2 * 1024 * 1024
 
 
 @functools.cache
@@ -61,11 +78,12 @@ def _glibc():
 
 
 def tune_malloc() -> None:
-    """Two arenas and a fixed mmap threshold (see the module doc)."""
+    """Two arenas, a fixed mmap threshold and a trim threshold (see the module doc)."""
     libc = _glibc()
     try:
         libc.mallopt(-8, 2)  # M_ARENA_MAX
         libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD (fixed, no longer rising)
+        libc.mallopt(-1, _KEPT_FREE_BYTES)  # M_TRIM_THRESHOLD
     except AttributeError:  # not glibc (or no libc): nothing to tune
         pass
 
@@ -164,6 +182,46 @@ class JsonThreadWorker(ThreadWorker):
 
         self.wsgi = tracked
         util.write_error = _write_json_error  # this worker process only
+
+    # ---- connections wait for their first byte in the event loop, not in a thread
+
+    def accept(self, listener):
+        """Accept what the listener has (a bounded batch), each connection
+        into the selector until it sends its first byte; not yet busy."""
+        for _ in range(self.cfg.worker_connections):
+            try:
+                client, address = listener.accept()
+            except OSError as error:
+                if error.errno in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                    return
+                raise
+            conn = TConn(self.cfg, client, address, listener.getsockname())
+            conn.timeout = time.monotonic() + self.settings.idle_timeout_s
+            while len(self.pending_conns) >= self.settings.max_idle:
+                self._close_idle(self.pending_conns.popleft())
+            self.pending_conns.append(conn)
+            self.poller.register(
+                conn.sock,
+                selectors.EVENT_READ,
+                functools.partial(self.on_pending_socket_readable, conn),
+            )
+
+    def on_pending_socket_readable(self, conn, client):
+        # Busy from here: it counts against worker_connections (= threads).
+        self.nr_conns += 1
+        super().on_pending_socket_readable(conn, client)
+
+    def murder_pending(self):
+        """Close the connections that sent nothing within the idle timeout;
+        they were never counted as busy."""
+        now = time.monotonic()
+        while self.pending_conns and self.pending_conns[0].timeout <= now:
+            self._close_idle(self.pending_conns.popleft())
+
+    def _close_idle(self, conn):
+        with contextlib.suppress(KeyError, ValueError, OSError):
+            self.poller.unregister(conn.sock)
+        conn.close()
 
     def handle(self, conn):
         # gthread closes a finished connection on its event loop, lingering up

@@ -60,6 +60,9 @@ _JPEG_START_OF_SCAN = b"\xff\xda"
 # writes a few (a profile, XMP), a request that holds dozens is a cost bomb.
 MAX_PNG_COMPRESSED_CHUNKS = 8
 _PNG_COMPRESSED_CHUNKS = (b"zTXt", b"iTXt", b"iCCP")
+# Where a PNG can say its orientation, as Pillow reads it: an eXIf chunk, or a
+# text chunk (its key is never compressed) holding EXIF or XMP.
+_PNG_ORIENTATION_CHUNKS = (b"eXIf", b"Raw profile type exif", b"XML:com.adobe.xmp")
 # Paper whose level changes by less than this across the image is evenly lit:
 # one level is its background, as for a canvas export or a flatbed scan.
 UNEVEN_LIGHT_LEVELS = 8
@@ -169,7 +172,7 @@ def open_image(data: bytes) -> Image.Image:
                 f"JPEG has {scans} scans; the limit is {MAX_JPEG_SCANS} "
                 "(a progressive JPEG has about 10)"
             )
-    orientation = _orientation(image)
+    orientation = _orientation(image, data)
     if _is_plain_png(image, data):
         image = _decode_png(data)
     else:
@@ -195,9 +198,14 @@ def _unreadable(data: bytes, error: Exception) -> str:
     return f"data is not a readable image: it starts as a {claimed} but its header is corrupt"
 
 
-def _orientation(image: Image.Image) -> int:
+def _orientation(image: Image.Image, data: bytes) -> int:
     """The EXIF orientation (1-8) the image asks to be shown in; 1 (as stored)
     when it has none or its EXIF cannot be read (a photo is still worth reading)."""
+    if image.format == "PNG" and not any(name in data for name in _PNG_ORIENTATION_CHUNKS):
+        # Pillow decodes a whole PNG to look for EXIF after its pixels; a PNG
+        # whose bytes name no chunk or text key that can carry an orientation
+        # has none (what a browser canvas exports).
+        return 1
     try:
         value = image.getexif().get(_EXIF_ORIENTATION, 1)
     except (SyntaxError, ValueError, OSError, EOFError, TypeError, KeyError, struct.error):

@@ -189,3 +189,44 @@ def test_a_png_is_read_with_up_to_8_compressed_text_chunks_and_refused_beyond():
 )
 def test_odd_levels_are_read_or_empty_never_an_error(levels):
     assert isinstance(preprocess_image(encoded(Image.fromarray(levels), "TIFF")).empty, bool)
+
+
+def png_chunk_moved_after_pixels(png: bytes, tag: bytes) -> bytes:
+    """`png` with its `tag` chunk moved to just before IEND (after the pixels)."""
+    start = png.index(tag) - 4
+    (length,) = struct.unpack(">I", png[start : start + 4])
+    chunk = png[start : start + 12 + length]
+    rest = png[:start] + png[start + 12 + length :]
+    end = rest.index(b"IEND") - 4
+    return rest[:end] + chunk + rest[end:]
+
+
+def xmp_png(stored: Image.Image, orientation: int) -> bytes:
+    """`stored` as a PNG whose orientation is in XMP, an iTXt chunk after its pixels."""
+    xmp = f'<x:xmpmeta><rdf:Description tiff:Orientation="{orientation}"/></x:xmpmeta>'
+    data = b"XML:com.adobe.xmp\x00\x00\x00\x00\x00" + xmp.encode()
+    png = encoded(stored, "PNG")
+    chunk = struct.pack(">I", len(data)) + b"iTXt" + data
+    chunk += struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    end = png.index(b"IEND") - 4
+    return png[:end] + chunk + png[end:]
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+@pytest.mark.parametrize("where", ["exif-before-pixels", "exif-after-pixels", "xmp-after-pixels"])
+def test_a_png_reads_upright_whatever_chunk_says_its_orientation(classifier, orientation, where):
+    # PNGs name their orientation in an eXIf chunk, before or after the
+    # pixels, or in XMP; open_image reads none of them for a PNG whose bytes
+    # name no such chunk (a canvas export), and must still read every one.
+    stored = seven().transpose(STORED_AS[orientation])
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    if where == "xmp-after-pixels":
+        png = xmp_png(stored, orientation)
+    else:
+        png = encoded(stored, "PNG", exif=exif.tobytes())
+        if where == "exif-after-pixels":
+            png = png_chunk_moved_after_pixels(png, b"eXIf")
+    assert predict_image(classifier, png).digit == 7
+    upright = np.asarray(open_image(encoded(seven(), "PNG")))
+    assert np.array_equal(np.asarray(open_image(png)), upright)

@@ -17,27 +17,11 @@ from model.numbers.characters import stroke_layout
 from model.numbers.grouping import MAX_CHARACTERS
 from model.numbers.number import read_canvas_number, read_strokes_number
 from model.numbers.splitting import MAX_CANDIDATES
+from testkit.counted import Counted
 from testkit.hostile_corpus import HEAVY_SCRIBBLES, dense_pair, heavy_scribbles
 from testkit.payloads import PAD_SIZE, canvas_json
 from testkit.sure_digits import side_by_side
 from web import paths
-
-
-class Counted:
-    """The classifier, counting its model calls (one per image)."""
-
-    def __init__(self, classifier):
-        self.classifier = classifier
-        self.card = classifier.card
-        self.calls = 0
-
-    def predict(self, image):
-        self.calls += 1
-        return self.classifier.predict(image)
-
-    def predict_batch(self, images):
-        self.calls += len(images)
-        return self.classifier.predict_batch(images)
 
 
 @pytest.fixture

@@ -74,6 +74,7 @@ def test_every_case_gets_a_4xx_that_says_what_was_wrong_or_a_clean_200(client, c
         ("GET", "/api/predict", "POST, OPTIONS"),
         ("DELETE", "/predict", "POST, OPTIONS"),
         ("PUT", "/healthz", "GET, HEAD, OPTIONS"),
+        ("GET", paths.DASH_CALLBACK_PATH, "POST, OPTIONS"),
     ],
 )
 def test_405_names_the_allowed_methods(client, method, path, allowed):
@@ -89,6 +90,7 @@ def test_405_names_the_allowed_methods(client, method, path, allowed):
         ("/api/predict", "POST, OPTIONS"),
         ("/predict", "POST, OPTIONS"),
         ("/healthz", "GET, HEAD, OPTIONS"),
+        (paths.DASH_CALLBACK_PATH, "POST, OPTIONS"),
     ],
 )
 def test_options_names_the_same_methods_as_the_405s(client, path, allowed):

@@ -12,6 +12,7 @@ def test_without_the_environment_the_defaults_are_the_dyno_s():
     assert settings.bind == "0.0.0.0:8000"
     assert (settings.workers, settings.threads, settings.debug) == (2, 32, False)
     assert (settings.read_timeout_s, settings.send_timeout_s) == (20.0, 20.0)
+    assert (settings.idle_timeout_s, settings.max_idle) == (10.0, 500)
 
 
 def test_each_variable_sets_its_setting():
@@ -24,12 +25,15 @@ def test_each_variable_sets_its_setting():
             "GUNICORN_THREADS": "8",
             "GUNICORN_READ_TIMEOUT": "2.5",
             "GUNICORN_SEND_TIMEOUT": "4",
+            "GUNICORN_IDLE_TIMEOUT": "1.5",
+            "GUNICORN_MAX_IDLE": "7",
         }
     )
     assert settings.dev_address == ("10.0.0.1", 5000)
     assert settings.bind == "10.0.0.1:5000"
     assert (settings.workers, settings.threads, settings.debug) == (3, 8, True)
     assert (settings.read_timeout_s, settings.send_timeout_s) == (2.5, 4.0)
+    assert (settings.idle_timeout_s, settings.max_idle) == (1.5, 7)
 
 
 @pytest.mark.parametrize("value", ["0", "true", "yes", ""])
