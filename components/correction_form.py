@@ -15,7 +15,9 @@ Right is stored too, as a correction whose "wrote" is the reading: a fine-tune
 needs the users' own writing of digits the reader gets right, to replay it and
 to measure what it forgets (docs/corrections.md says more).
 
-The form keeps one fixed height whatever it shows (assets/style.css), so an
+It sits in the answer's column, under the character buttons (components/layout.py):
+on a desktop that is the room beside the preview, so the whole page still fits
+one screen. Its height never depends on what it shows (assets/style.css), so an
 answer never moves the page; when corrections are off it shows a note instead.
 """
 
@@ -34,7 +36,7 @@ SAVED = "Saved, thank you"
 DELETED = "Deleted. Thank you all the same."
 ALREADY_GONE = "It was already deleted."
 CONSENT = "Right or Send stores your drawing and your answer to improve the reader. "
-PRIVACY_LINK = "What is kept, and for how long"
+PRIVACY_LINK = "What we keep"
 OFF_NOTE = (
     "Sending corrections is off on this server: it has no database to keep them in. "
     "The reader works as always."

@@ -63,6 +63,9 @@ def build_layout(card: dict | None = None, corrections_off: str | None = None) -
                                             # Outside the live region: the
                                             # panel's words already say it all.
                                             character_tiles.tiles_row(),
+                                            # Under the answer, beside the
+                                            # preview where there is room.
+                                            correction_form.correction_form(corrections_off),
                                         ],
                                     ),
                                     html.Figure(
@@ -78,7 +81,6 @@ def build_layout(card: dict | None = None, corrections_off: str | None = None) -
                                     ),
                                 ],
                             ),
-                            correction_form.correction_form(corrections_off),
                             html.H2(
                                 probability_chart.CHART_TITLE,
                                 id=ids.CHART_TITLE,
