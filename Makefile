@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test lint data train evaluate validate gate bench clean
+.PHONY: run test lint data train evaluate validate gate bench purge clean
 
-run: $(VENV)/.serve-installed  ## set up the serving environment and start the dashboard
+run: $(VENV)/.serve-installed  ## set up the serving environment, bring the corrections schema up to date, start the dashboard
+	$(BIN)/python -m corrections upgrade
 	$(BIN)/python dashboard.py
 
 test: $(VENV)/.dev-installed  ## set up everything and run lint and the whole test suite
@@ -42,6 +43,7 @@ bench: $(VENV)/.dev-installed  ## every benchmark under bench/, one after anothe
 	$(BIN)/python -m bench.hostile_corpus
 	$(BIN)/python -m bench.slow_clients
 	$(BIN)/python -m bench.first_visit
+	$(BIN)/python -m bench.corrections_write
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +58,9 @@ $(VENV)/.dev-installed: requirements.txt requirements-nodeps.txt requirements-tr
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@ $(VENV)/.serve-installed
+
+purge: $(VENV)/.serve-installed  ## delete corrections older than DAYS days (default 180)
+	$(BIN)/python -m corrections purge --days $(or $(DAYS),180)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts

@@ -41,3 +41,17 @@ SELECTED_CHARACTER = "selected-character"
 
 ABOUT_MODEL = "about-model"
 CONFUSION_MATRIX = "confusion-matrix"
+
+# Corrections (components/correction_form.py): the form under the answer, its
+# buttons and field, the line that says what happened, the note shown when
+# corrections are off, and the saved corrections' delete tokens (a dcc.Store
+# in the browser's localStorage).
+CORRECTION_FORM = "correction-form"
+RIGHT_BUTTON = "right-button"
+WROTE_INPUT = "wrote-input"
+SEND_BUTTON = "send-button"
+CORRECTION_STATUS = "correction-status"
+DELETE_BUTTON = "delete-correction-button"
+CORRECTIONS_OFF_NOTE = "corrections-off-note"
+SAVED_CORRECTIONS = "saved-corrections"
+PRIVACY_LINK = "privacy-link"

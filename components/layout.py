@@ -7,6 +7,7 @@ from dash.dash import _default_index
 
 from components import (
     character_tiles,
+    correction_form,
     drawing_pad,
     ids,
     input_preview,
@@ -22,8 +23,9 @@ APP_NAME = "Digit reader"
 INDEX_STRING = _default_index.replace("<html>", '<html lang="en">', 1)
 
 
-def build_layout(card: dict | None = None) -> html.Div:
-    """The whole page; `card` is the model card dict (DigitClassifier.card)."""
+def build_layout(card: dict | None = None, corrections_off: str | None = None) -> html.Div:
+    """The whole page; `card` is the model card dict (DigitClassifier.card);
+    `corrections_off` says why corrections are off, when they are."""
     return html.Div(
         className="page",
         children=[
@@ -75,6 +77,7 @@ def build_layout(card: dict | None = None) -> html.Div:
                                     ),
                                 ],
                             ),
+                            correction_form.correction_form(corrections_off),
                             html.H2(
                                 probability_chart.CHART_TITLE,
                                 id=ids.CHART_TITLE,

@@ -24,12 +24,12 @@ _LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 
 
 def procfile_args() -> list[str]:
-    """The Procfile's web command after `gunicorn`."""
-    line = (ROOT / "Procfile").read_text().strip()
-    kind, _, command = line.partition(":")
-    words = command.split()
-    if kind != "web" or words[:1] != ["gunicorn"]:
-        raise ValueError(f"the Procfile's web process is not gunicorn: {line!r}")
+    """The Procfile's web command after `gunicorn` (the `release:` line aside)."""
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    commands = dict(line.partition(":")[::2] for line in lines if line.strip())
+    words = commands.get("web", "").split()
+    if words[:1] != ["gunicorn"]:
+        raise ValueError(f"the Procfile's web process is not gunicorn: {lines!r}")
     return words[1:]
 
 

@@ -15,20 +15,27 @@ def create_app(config: dict | None = None):
     """Build the dashboard (a dash.Dash; its Flask server is `.server`).
 
     config: {"classifier": DigitClassifier} to use instead of the shipped model;
-    {"model_path", "card_path"} to load other files."""
+    {"model_path", "card_path"} to load other files; {"environ": {...}} to read
+    the settings (web/settings.py, the corrections store's included) from that
+    mapping instead of os.environ. The store's engine is not built here: a
+    worker builds its own on first use (corrections/engine.py)."""
     import dash
 
     from components.callbacks import register_callbacks
+    from components.correction_form import register_correction_form
     from components.layout import APP_NAME, INDEX_STRING, build_layout
     from model.core.inference import load_classifier
     from web.api import CLASSIFIER_KEY
     from web.compression import register_compression
+    from web.correction_sender import correction_sender
     from web.dash_guards import register_dash_guards
     from web.errors import register_error_handlers
     from web.limits import register_limits
     from web.responses import add_security_headers
+    from web.settings import SETTINGS_KEY, Settings
 
     config = dict(config or {})
+    settings = Settings.from_env(config.get("environ"), with_store=True)
     classifier = config.get("classifier") or load_classifier(
         config.get("model_path"), config.get("card_path")
     )
@@ -40,10 +47,12 @@ def create_app(config: dict | None = None):
         serve_locally=True,  # no CDN: the page must work offline and under a strict CSP
         index_string=INDEX_STRING,
     )
-    app.layout = build_layout(classifier.card)
+    app.layout = build_layout(classifier.card, settings.store.disabled_reason)
     register_callbacks(app, classifier)
+    register_correction_form(app, correction_sender(classifier))
     server = app.server
     server.extensions[CLASSIFIER_KEY] = classifier
+    server.extensions[SETTINGS_KEY] = settings
     register_error_handlers(server)
     for blueprint in blueprints():
         server.register_blueprint(blueprint)
@@ -58,5 +67,7 @@ def blueprints() -> list:
     """The Flask blueprints the server registers: the parts of the site
     outside Dash. A new one is a module beside web/api.py, listed here."""
     from web.api import api
+    from web.corrections_api import corrections_api
+    from web.pages import pages
 
-    return [api]
+    return [api, corrections_api, pages]

@@ -20,7 +20,7 @@ from model import evidence
 from model.numbers import number
 from web.errors import ClientError
 from web.html_answers import html_result
-from web.paths import ALLOWED_METHODS, JSON_PREFIX, allow_header
+from web.paths import ALLOWED_METHODS, JSON_PREFIX, allow_header, allowed_methods
 from web.request_body import kind, parse_json_body, refuse_cut_off_body, shown_type
 from web.responses import json_response, wants_html
 
@@ -70,14 +70,9 @@ def form_predict():
 def api_predict():
     if flask.request.method != "POST":
         raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
-    body = _json_body()
+    body = check_drawing_fields(json_object_body(), optional={EXPLAIN_KEY: "optional"})
     classifier = _classifier()
-    if "image" in body:
-        reading = number.read_image_number(classifier, body["image"])
-    else:
-        reading = number.read_canvas_number(
-            classifier, body["canvas"], body.get("width"), body.get("height")
-        )
+    reading = read_drawing(classifier, body)
     answer = reading.to_json()
     if body.get(EXPLAIN_KEY) is True:
         _add_explanations(classifier, reading, answer)
@@ -93,9 +88,10 @@ def healthz():
 
 @api.route("/api/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def api_not_found(rest: str):
-    if flask.request.path in ALLOWED_METHODS:
+    methods = allowed_methods(flask.request.path)
+    if methods is not None:
         # A known route asked with a method this catch-all takes but it does not.
-        raise MethodNotAllowed(valid_methods=ALLOWED_METHODS[flask.request.path])
+        raise MethodNotAllowed(valid_methods=methods)
     raise NotFound()
 
 
@@ -108,7 +104,7 @@ def answer_options():
         request.path in ALLOWED_METHODS or request.path.startswith(JSON_PREFIX)
     ):
         return None
-    methods = ALLOWED_METHODS.get(request.path)
+    methods = allowed_methods(request.path)
     if methods is None:
         raise NotFound()
     response = flask.Response(status=204)
@@ -142,24 +138,41 @@ def _form_image() -> str | bytes:
     )
 
 
-def _json_body() -> dict[str, Any]:
-    """The JSON body of /api/predict, checked for shape; raises ClientError."""
+def read_drawing(classifier, body: dict[str, Any]) -> number.NumberReading:
+    """The number in a body that check_drawing_fields passed: its image, or its
+    canvas read at the given size. /api/predict and /api/corrections read with it."""
+    if "image" in body:
+        return number.read_image_number(classifier, body["image"])
+    return number.read_canvas_number(
+        classifier, body["canvas"], body.get("width"), body.get("height")
+    )
+
+
+def json_object_body(expected: str = "with 'image' or 'canvas'") -> dict[str, Any]:
+    """The request's JSON body, which must be an object (`expected` says what
+    it holds, for the error message); raises ClientError."""
     request = flask.request
     if not request.is_json:
         raise ClientError(415, f"Content-Type must be application/json, got {shown_type()}")
     body = parse_json_body()
     if not isinstance(body, dict):
-        raise ClientError(
-            400, f"JSON body must be an object with 'image' or 'canvas', got {kind(body)}"
-        )
-    unknown = sorted(set(body) - set(JSON_KEYS) - set(SIZE_KEYS) - {EXPLAIN_KEY})
+        raise ClientError(400, f"JSON body must be an object {expected}, got {kind(body)}")
+    return body
+
+
+def check_drawing_fields(body: dict[str, Any], optional: dict[str, str]) -> dict[str, Any]:
+    """`body` if its drawing fields are what /api/predict takes ('image', or
+    'canvas' with optional 'width' and 'height'); `optional` names the route's
+    other keys, with how the error message describes them. Raises ClientError."""
+    unknown = sorted(set(body) - set(JSON_KEYS) - set(SIZE_KEYS) - set(optional))
     if unknown:
+        others = "".join(f"; {how} {key!r}" for key, how in optional.items())
         raise ClientError(
             400,
             f"unknown key(s) {', '.join(repr(k) for k in unknown)}; expected 'image', "
-            "or 'canvas' with optional 'width' and 'height'; optional 'explain'",
+            f"or 'canvas' with optional 'width' and 'height'{others}",
         )
-    if not isinstance(body.get(EXPLAIN_KEY, False), bool):
+    if EXPLAIN_KEY in optional and not isinstance(body.get(EXPLAIN_KEY, False), bool):
         raise ClientError(400, f"'explain' must be true or false, got {kind(body[EXPLAIN_KEY])}")
     given = [key for key in JSON_KEYS if key in body]
     if not given:

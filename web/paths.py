@@ -6,13 +6,37 @@ do Dash's own routes (callbacks, layout, component suites, reload hash); the
 page and /assets/ keep Flask's default error pages.
 """
 
-# The methods each API route takes (web/api.py).
-ALLOWED_METHODS = {"/predict": ("POST",), "/api/predict": ("POST",), "/healthz": ("GET",)}
+import re
+
+# The methods each API route takes (web/api.py, web/corrections_api.py).
+ALLOWED_METHODS = {
+    "/predict": ("POST",),
+    "/api/predict": ("POST",),
+    "/healthz": ("GET",),
+    "/api/corrections": ("POST",),
+    "/api/corrections/export": ("GET",),
+}
+# Routes with a correction's id in them; an id is URL-safe base64 (corrections/tokens.py).
+PATTERN_METHODS = (
+    (re.compile(r"/api/corrections/[A-Za-z0-9_-]{1,64}/review"), ("POST",)),
+    (re.compile(r"/api/corrections/[A-Za-z0-9_-]{1,64}"), ("DELETE",)),
+)
 JSON_PREFIX = "/api/"
 DASH_PREFIX = "/_dash-"
 DASH_CALLBACK_PATH = "/_dash-update-component"
 DASH_SUITES_PREFIX = "/_dash-component-suites/"
 DASH_RELOAD_PATH = "/_reload-hash"
+
+
+def allowed_methods(path: str) -> tuple[str, ...] | None:
+    """The methods the API route at `path` takes; None when no route is there."""
+    methods = ALLOWED_METHODS.get(path)
+    if methods is not None:
+        return methods
+    for pattern, methods in PATTERN_METHODS:
+        if pattern.fullmatch(path):
+            return methods
+    return None
 
 
 def answers_json(path: str) -> bool:

@@ -8,12 +8,25 @@ GUNICORN_READ_TIMEOUT and GUNICORN_SEND_TIMEOUT (seconds a client has to send
 its request and to take each part of the answer; the tests shorten them).
 The development server (`python dashboard.py`) listens on 127.0.0.1:8050 and
 gunicorn on 0.0.0.0:8000 unless HOST and PORT say otherwise.
+
+Corrections (issue 27): REVIEW_TOKEN turns on the owner's routes and the
+review page (off, 404, when unset); DYNO (set by Heroku on every dyno) says
+the app runs behind Heroku's router, so the client is the address the router
+appends to X-Forwarded-For. The store's own settings (DATABASE_URL,
+CORRECTIONS_*) are corrections.config_from_env's: `Settings.from_env(...,
+with_store=True)` reads them too, once, for create_app.
 """
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import flask
+
+from corrections.config import StoreConfig, config_from_env
+
+# Where create_app() keeps the app's Settings (server.extensions).
+SETTINGS_KEY = "web_settings"
 DEV_HOST, DEV_PORT = "127.0.0.1", 8050
 SERVER_HOST, SERVER_PORT = "0.0.0.0", 8000
 
@@ -27,9 +40,15 @@ class Settings:
     threads: int = 32
     read_timeout_s: float = 20.0
     send_timeout_s: float = 20.0
+    review_token: str | None = None
+    behind_heroku_router: bool = False
+    # None unless read with_store (gunicorn.conf.py needs no database settings).
+    store: StoreConfig | None = None
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, with_store: bool = False
+    ) -> "Settings":
         env = os.environ if environ is None else environ
         port = env.get("PORT")
         return cls(
@@ -40,6 +59,9 @@ class Settings:
             threads=int(env.get("GUNICORN_THREADS", cls.threads)),
             read_timeout_s=float(env.get("GUNICORN_READ_TIMEOUT", cls.read_timeout_s)),
             send_timeout_s=float(env.get("GUNICORN_SEND_TIMEOUT", cls.send_timeout_s)),
+            review_token=env.get("REVIEW_TOKEN") or None,
+            behind_heroku_router=bool(env.get("DYNO")),
+            store=config_from_env(env) if with_store else None,
         )
 
     @property
@@ -51,3 +73,8 @@ class Settings:
     def bind(self) -> str:
         """Where gunicorn listens."""
         return f"{self.host or SERVER_HOST}:{self.port or SERVER_PORT}"
+
+
+def current_settings() -> Settings:
+    """The Settings create_app() read for the app serving this request."""
+    return flask.current_app.extensions[SETTINGS_KEY]

@@ -140,7 +140,11 @@ def test_the_answer_is_announced_to_screen_readers(browser, live_dashboard, four
         " function (n) { return [n.id, n.getAttribute('aria-live'),"
         " n.getAttribute('aria-atomic')]; });"
     )
-    assert live == [[ids.PREDICTION_PANEL, "polite", "true"]]
+    # The answer, and what became of a correction sent (components/correction_form.py).
+    assert live == [
+        [ids.PREDICTION_PANEL, "polite", "true"],
+        [ids.CORRECTION_STATUS, "polite", "true"],
+    ]
     draw_with_mouse(browser, four)
     wait_for_digit(browser, "4")
     spoken = browser.execute_script(
@@ -176,9 +180,10 @@ def tab_through(driver, count: int, from_top: bool = True) -> list[str]:
 
 def test_every_control_is_reached_with_tab_in_reading_order(browser, live_dashboard):
     open_page(browser, live_dashboard.url)
-    seen = tab_through(browser, 13)
+    seen = tab_through(browser, 14)
     tiles = [f"tile {digit}" for digit in range(10)]
-    assert seen == [ids.UNDO_BUTTON, ids.CLEAR_BUTTON, *tiles, "about"]
+    # Before anything is drawn the correction form offers only its privacy link.
+    assert seen == [ids.UNDO_BUTTON, ids.CLEAR_BUTTON, ids.PRIVACY_LINK, *tiles, "about"]
     outline = browser.execute_script(
         "return getComputedStyle(document.activeElement).outlineStyle;"
     )
@@ -189,7 +194,9 @@ def test_keyboard_alone_opens_about_shows_evidence_and_clears(browser, live_dash
     open_page(browser, live_dashboard.url)
     draw_with_mouse(browser, four)
     wait_for_digit(browser, "4")
-    seen = tab_through(browser, 7)
+    seen = tab_through(browser, 11)
+    # Under the answer, the correction form: Right, the field, Send, the privacy link.
+    assert seen[2:6] == [ids.RIGHT_BUTTON, ids.WROTE_INPUT, ids.SEND_BUTTON, ids.PRIVACY_LINK]
     assert seen[-1] == "tile 4"
     ActionChains(browser).send_keys(Keys.SPACE).perform()
     WebDriverWait(browser, 10).until(
@@ -200,13 +207,14 @@ def test_keyboard_alone_opens_about_shows_evidence_and_clears(browser, live_dash
         lambda d: "Evidence for" not in d.find_element(By.ID, ids.PREVIEW_CAPTION).text
     )
     # Shift+Tab back to Clear, then Enter.
-    for _ in range(5):
+    for _ in range(9):
         ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
     assert focused(browser) == ids.CLEAR_BUTTON
     ActionChains(browser).send_keys(Keys.ENTER).perform()
     WebDriverWait(browser, 10).until(lambda d: predicted_digit(d) == "" and ink_pixels(d) == 0)
-    # On from Clear, past the ten digit buttons: the About panel opens from the keyboard too.
-    assert tab_through(browser, 11, from_top=False)[-1] == "about"
+    # On from Clear, past the privacy link and the ten digit buttons: the About
+    # panel opens from the keyboard too.
+    assert tab_through(browser, 12, from_top=False)[-1] == "about"
     ActionChains(browser).send_keys(Keys.ENTER).perform()
     assert browser.find_element(By.ID, ids.ABOUT_MODEL).get_attribute("open") is not None
     assert browser.find_element(By.ID, ids.MODEL_NOTE).is_displayed()
@@ -218,10 +226,11 @@ def test_character_buttons_come_after_clear_and_say_what_they_read(
     open_page(browser, live_dashboard.url)
     draw_with_mouse(browser, forty_two)
     wait_for_digit(browser, "42")
-    seen = tab_through(browser, 5)
+    seen = tab_through(browser, 9)
     assert seen[:2] == [ids.UNDO_BUTTON, ids.CLEAR_BUTTON]
     assert seen[2:4] == ["Character 1: 4", "Character 2: 2"]
-    assert seen[4] == "tile 0"
+    assert seen[4:8] == [ids.RIGHT_BUTTON, ids.WROTE_INPUT, ids.SEND_BUTTON, ids.PRIVACY_LINK]
+    assert seen[8] == "tile 0"
     spoken = browser.execute_script(
         "return document.getElementById(arguments[0]).textContent;", ids.PREDICTION_PANEL
     )
