@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
-from corrections import tokens
+import corrections.tokens as tokens
 from corrections.engine import transaction
 from corrections.errors import InvalidCorrection, RateLimited
 from corrections.records import (

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import flask
 
 import corrections
+import web.corrections_api as corrections_api
 from components.correction_form import Outcome
-from web import corrections_api
 from web.errors import refusals, retry_after, status_and_message
 
 
