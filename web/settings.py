@@ -15,6 +15,9 @@ the app runs behind Heroku's router, so the client is the address the router
 appends to X-Forwarded-For. The store's own settings (DATABASE_URL,
 CORRECTIONS_*) are corrections.config_from_env's: `Settings.from_env(...,
 with_store=True)` reads them too, once, for create_app.
+
+Model versions (issue 28): MODEL_CHECK_INTERVAL_S (default 15) is how often a
+worker asks the store which model version serves (web/serving.py).
 """
 
 import os
@@ -42,6 +45,7 @@ class Settings:
     send_timeout_s: float = 20.0
     review_token: str | None = None
     behind_heroku_router: bool = False
+    model_check_interval_s: float = 15.0
     # None unless read with_store (gunicorn.conf.py needs no database settings).
     store: StoreConfig | None = None
 
@@ -61,6 +65,9 @@ class Settings:
             send_timeout_s=float(env.get("GUNICORN_SEND_TIMEOUT", cls.send_timeout_s)),
             review_token=env.get("REVIEW_TOKEN") or None,
             behind_heroku_router=bool(env.get("DYNO")),
+            model_check_interval_s=float(
+                env.get("MODEL_CHECK_INTERVAL_S", cls.model_check_interval_s)
+            ),
             store=config_from_env(env) if with_store else None,
         )
 
