@@ -287,8 +287,10 @@ def run(
     settings: FinetuneSettings = FinetuneSettings(),
     build_model: Callable | None = None,
     out=print,
+    on_candidate: Callable[[DigitClassifier], None] | None = None,
 ) -> int:
-    """The whole loop on `engine`'s store from `parent`; PROMOTED (0) or REFUSED (1)."""
+    """The whole loop on `engine`'s store from `parent`; PROMOTED (0) or REFUSED (1).
+    `on_candidate` is handed the candidate, promoted or not (the benchmark's)."""
     started = time.perf_counter()
     if build_model is None:
         from model.training.network import build_model
@@ -314,6 +316,9 @@ def run(
         card = candidate_card(parent, tflite_path, run_facts)
         tflite, weights = tflite_path.read_bytes(), weights_path.read_bytes()
     candidate = DigitClassifier.from_bytes(tflite, card, card["model_sha256"], "candidate.tflite")
+    if on_candidate is not None:
+        on_candidate(candidate)
+    out(f"trained and exported; measuring both models ({time.perf_counter() - started:.0f} s)")
     serving_lines = [*measure_table(parent.classifier)]
     serving_lines.append(heldout_line(parent.classifier, sets.heldout, sets.counts))
     candidate_lines = [*measure_table(candidate)]
@@ -363,14 +368,41 @@ def serving_parent(engine, folder: Path) -> Parent:
     return Parent(pointer.id, classifier, weights_path)
 
 
-def validation_table(args) -> MeasureTable:
+def validation_table(mnist, pen, uji) -> MeasureTable:
+    """validate.measure on the data files, for each model its own card's split."""
+
     def measure(classifier: DigitClassifier) -> list[Line]:
-        sources = validate.Sources(
-            Path(args.mnist), Path(args.pen), Path(args.uji), validate.card_config(classifier.card)
+        config = validate.card_config(classifier.card)
+        return validate.measure(
+            classifier, validate.Sources(Path(mnist), Path(pen), Path(uji), config)
         )
-        return validate.measure(classifier, sources)
 
     return measure
+
+
+def finetune_store(
+    engine,
+    settings: FinetuneSettings = FinetuneSettings(),
+    mnist=data.MNIST_PATH,
+    pen=data.PEN_TRAJECTORIES_PATH,
+    uji=data.UJI_PATH,
+    out=print,
+    on_candidate=None,
+) -> int:
+    """The loop with the real model and data: from the store's serving version."""
+    with tempfile.TemporaryDirectory(prefix="finetune-parent-") as folder:
+        parent = serving_parent(engine, Path(folder))
+        sha256 = parent.classifier.card["model_sha256"]
+        out(f"fine-tuning from version {parent.version} ({sha256})")
+        return run(
+            engine,
+            parent,
+            lambda: replay_data(parent.classifier.card, settings, mnist, pen, uji),
+            validation_table(mnist, pen, uji),
+            settings,
+            out=out,
+            on_candidate=on_candidate,
+        )
 
 
 def main(argv=None) -> int:
@@ -384,18 +416,7 @@ def main(argv=None) -> int:
         return REFUSED
     engine = corrections.engine_for(config)
     settings = FinetuneSettings(epochs=args.epochs)
-    with tempfile.TemporaryDirectory(prefix="finetune-parent-") as folder:
-        parent = serving_parent(engine, Path(folder))
-        print(
-            f"fine-tuning from version {parent.version} ({parent.classifier.card['model_sha256']})"
-        )
-        return run(
-            engine,
-            parent,
-            lambda: replay_data(parent.classifier.card, settings, args.mnist, args.pen, args.uji),
-            validation_table(args),
-            settings,
-        )
+    return finetune_store(engine, settings, args.mnist, args.pen, args.uji)
 
 
 if __name__ == "__main__":
