@@ -16,7 +16,10 @@ only if it reads better.
    with a replay of the original training data (a sample of MNIST, of the
    training writers of the pen collections the serving model was trained on,
    and of the "not a digit" drawings), with train.py's augmentation, so that
-   what the model read before is not forgotten.
+   what the model read before is not forgotten. Batch normalisation keeps the
+   original run's statistics; afterwards the temperature is fitted again on
+   validation writers and non-digits and folded into the last layer, as
+   train.py does.
 5. It exports the int8 .tflite file as export.py does, and measures the
    candidate and the serving model side by side on the validation table
    (validate.measure) plus the held-out corrections line.
@@ -48,6 +51,7 @@ import corrections
 from model.core.contract import NOT_A_DIGIT
 from model.core.inference import DEFAULT_CARD_PATH, DEFAULT_MODEL_PATH, DigitClassifier
 from model.training import calibration, data, pen_collections, validate
+from model.training.calibration import fit_temperature as calibration_fit
 from model.training.gate import GateResult, gate
 from model.training.validate import Line
 
@@ -62,11 +66,15 @@ class FinetuneSettings:
     minutes on 2 cores, measuring included (bench/finetune_time.py)."""
 
     epochs: int = 3
-    learning_rate: float = 2e-4
+    learning_rate: float = 1e-4
     batch_size: int = 128
     replay_mnist: int = 8000
     replay_pen: int = 3000
-    replay_non_digits: int = 1500
+    # "Not a digit" drawings: each letter of each font this many times, and
+    # scribbles and shapes (about the original run's share of its epoch).
+    replay_letter_variants: int = 4
+    replay_scribbles: int = 500
+    replay_shapes: int = 500
     # The train corrections' share of each epoch's examples (by repeating them).
     correction_share: float = 0.25
     max_repeats: int = 20
@@ -100,6 +108,15 @@ class Digits:
 
     def __len__(self) -> int:
         return len(self.labels)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What is replayed in training, and the set the temperature is fitted on
+    afterwards (validation writers and non-digits the training never shows)."""
+
+    train: Digits
+    calibration: Digits
 
 
 @dataclass(frozen=True)
@@ -150,10 +167,16 @@ def correction_sets(rows: Iterable, share: float) -> CorrectionSets:
     return CorrectionSets(train, heldout, counts)
 
 
-def replay_data(card: dict, settings: FinetuneSettings, mnist_path, pen_path, uji_path) -> Digits:
+def _non_digits(drawings) -> Digits:
+    label = np.full(len(drawings), NOT_A_DIGIT, np.uint8)
+    return Digits(data.render(drawings), label, np.ones(len(drawings), bool))
+
+
+def replay_data(card: dict, settings: FinetuneSettings, mnist_path, pen_path, uji_path) -> Replay:
     """A sample of what the serving model was trained on: MNIST, the training
-    writers of its pen collections (rendered as served, some sparse as the
-    original run drew them), and "not a digit" drawings."""
+    writers of its pen collections (rendered as served, half of them sparse if
+    the original run drew sparse copies), and "not a digit" drawings; and for
+    the temperature, the pen collections' validation writers and other non-digits."""
     from model.training import non_digits
 
     rng = np.random.default_rng(settings.seed)
@@ -161,32 +184,43 @@ def replay_data(card: dict, settings: FinetuneSettings, mnist_path, pen_path, uj
     x_train, y_train, _, _ = data.load_mnist(mnist_path)
     chosen = rng.choice(len(x_train), min(settings.replay_mnist, len(x_train)), replace=False)
     parts = [Digits(x_train[chosen], y_train[chosen], np.zeros(len(chosen), bool))]
+    checks = []
     collections = [pen_collections.load_pen_digits(pen_path, config)]
     if "uji" in validate.trained_collections(card):
         collections.append(pen_collections.load_uji(uji_path))
     per_collection = settings.replay_pen // len(collections)
-    sparse = config.collections.sparse_copies > 0
     for collection in collections:
         train = collection.part("train")
         picked = rng.choice(train, min(per_collection, len(train)), replace=False)
         drawings = [collection.strokes[i] for i in picked]
-        if sparse:  # half of them sparse, as the original run also drew them
+        if config.collections.sparse_copies > 0:
             half = len(drawings) // 2
             drawings[:half] = [pen_collections.sparse(s) for s in drawings[:half]]
         labels = collection.labels[picked]
         parts.append(Digits(data.render(drawings), labels, np.ones(len(picked), bool)))
-    fonts = config.non_digits.fonts
-    count = settings.replay_non_digits // 3
-    made = non_digits.generate(fonts, 1, count, count, settings.seed)
-    others = (made["letters"][:count] + made["scribbles"] + made["shapes"])[: 3 * count]
-    parts.append(
-        Digits(
-            data.render(others),
-            np.full(len(others), NOT_A_DIGIT, np.uint8),
-            np.ones(len(others), bool),
+        validation = collection.part("validation")
+        checks.append(
+            Digits(
+                data.render([collection.strokes[i] for i in validation]),
+                collection.labels[validation],
+                np.ones(len(validation), bool),
+            )
         )
+    fonts = config.non_digits.fonts
+    made = non_digits.generate(
+        fonts,
+        settings.replay_letter_variants,
+        settings.replay_scribbles,
+        settings.replay_shapes,
+        settings.seed,
     )
-    return Digits.join(parts)
+    parts.append(_non_digits(made["letters"] + made["scribbles"] + made["shapes"]))
+    # Other non-digits for the temperature: another seed, a quarter as many.
+    other = non_digits.generate(
+        fonts, 1, settings.replay_scribbles // 4, settings.replay_shapes // 4, settings.seed + 1
+    )
+    checks.append(_non_digits(other["letters"] + other["scribbles"] + other["shapes"]))
+    return Replay(Digits.join(parts), Digits.join(checks))
 
 
 def training_mix(replay: Digits, train: Digits, settings: FinetuneSettings) -> tuple[Digits, int]:
@@ -213,6 +247,11 @@ def fine_tune(parent: Parent, mix: Digits, settings: FinetuneSettings, build_mod
     )
     model = build_model(config.dropout)
     model.load_weights(parent.weights_path)
+    # Batch normalisation keeps the statistics of the original run: its moving
+    # averages would otherwise drift to the small replay's in a few hundred steps.
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.trainable = False
     dataset, steps = training.training_dataset(mix.images, mix.labels, mix.from_strokes, config)
     model.compile(
         optimizer=keras.optimizers.Adam(settings.learning_rate),
@@ -221,6 +260,20 @@ def fine_tune(parent: Parent, mix: Digits, settings: FinetuneSettings, build_mod
     )
     model.fit(dataset, epochs=settings.epochs, steps_per_epoch=steps, verbose=2)
     return model, config
+
+
+def recalibrate(model, calibration: Digits) -> float:
+    """Fit the temperature again on `calibration` and fold it into the last
+    layer, as train.py's calibrate does (fine-tuning on softened targets leaves
+    the model less sure than it is right); the temperature."""
+    if not len(calibration):
+        return 1.0
+    probabilities = model.predict(calibration.images[..., None], batch_size=512, verbose=0)
+    temperature = calibration_fit(probabilities, calibration.labels)
+    last = model.get_layer("probabilities")
+    kernel, bias = last.get_weights()
+    last.set_weights([kernel / temperature, bias / temperature])
+    return temperature
 
 
 def export_candidate(model, config, build_model: Callable, out_dir: Path) -> tuple[Path, Path]:
@@ -282,7 +335,7 @@ MeasureTable = Callable[[DigitClassifier], list[Line]]
 def run(
     engine,
     parent: Parent,
-    replay: Digits | Callable[[], Digits],
+    replay: Replay | Callable[[], Replay],
     measure_table: MeasureTable,
     settings: FinetuneSettings = FinetuneSettings(),
     build_model: Callable | None = None,
@@ -303,14 +356,18 @@ def run(
         )
         return REFUSED
     replay = replay() if callable(replay) else replay
-    mix, repeats = training_mix(replay, sets.train, settings)
-    out(f"training on {len(mix)} digits: {len(replay)} replayed, train corrections x{repeats}")
+    mix, repeats = training_mix(replay.train, sets.train, settings)
+    out(
+        f"training on {len(mix)} digits: {len(replay.train)} replayed, train corrections x{repeats}"
+    )
     model, config = fine_tune(parent, mix, settings, build_model)
+    temperature = recalibrate(model, replay.calibration)
     with tempfile.TemporaryDirectory(prefix="finetune-") as folder:
         tflite_path, weights_path = export_candidate(model, config, build_model, Path(folder))
         run_facts = {
             "settings": asdict(settings),
-            "counts": {**sets.counts, "replay_digits": len(replay), "repeats": repeats},
+            "counts": {**sets.counts, "replay_digits": len(replay.train), "repeats": repeats},
+            "temperature": round(temperature, 4),
             "training_seconds": round(time.perf_counter() - started, 1),
         }
         card = candidate_card(parent, tflite_path, run_facts)

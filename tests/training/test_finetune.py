@@ -160,7 +160,8 @@ def run_finetune(engine, tmp_path, lines):
     from model.training import finetune
 
     replay_images, replay_labels = mnist_digits()
-    replay = finetune.Digits(replay_images, replay_labels, np.zeros(len(replay_labels), bool))
+    digits = finetune.Digits(replay_images, replay_labels, np.zeros(len(replay_labels), bool))
+    replay = finetune.Replay(train=digits, calibration=digits)
     parent = finetune.serving_parent(engine, tmp_path)
     return finetune.run(engine, parent, replay, table, settings(), build_tiny, out=lines.append)
 
