@@ -13,9 +13,10 @@ only if it reads better.
    digit_cnn.weights.h5, or the weights stored with the promoted version.
 4. It trains a few epochs at a low learning rate on the train corrections
    (repeated so that they are about `correction_share` of each epoch) mixed
-   with a replay of the original training data (a sample of MNIST, of the
-   training writers of the pen collections the serving model was trained on,
-   and of the "not a digit" drawings), with train.py's augmentation, so that
+   with a replay of the original training data (a sample of MNIST, some of
+   it read through the serving image path, of the training writers of the
+   pen collections the serving model was trained on, and of the "not a
+   digit" drawings), with train.py's augmentation, so that
    what the model read before is not forgotten. Batch normalisation keeps the
    original run's statistics; afterwards the temperature is fitted again on
    validation writers and non-digits and folded into the last layer, as
@@ -68,7 +69,10 @@ class FinetuneSettings:
     epochs: int = 3
     learning_rate: float = 1e-4
     batch_size: int = 128
-    replay_mnist: int = 8000
+    replay_mnist: int = 12000
+    # Of other MNIST training digits, this many as the image path reads their
+    # 280-px canvas PNG (the table's second line watches that path).
+    replay_mnist_image: int = 3000
     replay_pen: int = 3000
     # "Not a digit" drawings: each letter of each font this many times, and
     # scribbles and shapes (about the original run's share of its epoch).
@@ -178,12 +182,20 @@ def replay_data(card: dict, settings: FinetuneSettings, mnist_path, pen_path, uj
     the original run drew sparse copies), and "not a digit" drawings; and for
     the temperature, the pen collections' validation writers and other non-digits."""
     from model.training import non_digits
+    from model.training.collection_training import read_through_image_path
 
     rng = np.random.default_rng(settings.seed)
     config = validate.card_config(card)
     x_train, y_train, _, _ = data.load_mnist(mnist_path)
-    chosen = rng.choice(len(x_train), min(settings.replay_mnist, len(x_train)), replace=False)
-    parts = [Digits(x_train[chosen], y_train[chosen], np.zeros(len(chosen), bool))]
+    wanted = min(settings.replay_mnist + settings.replay_mnist_image, len(x_train))
+    order = rng.choice(len(x_train), wanted, replace=False)
+    chosen, as_png = order[: settings.replay_mnist], order[settings.replay_mnist :]
+    parts = [
+        Digits(x_train[chosen], y_train[chosen], np.zeros(len(chosen), bool)),
+        Digits(
+            read_through_image_path(x_train[as_png]), y_train[as_png], np.zeros(len(as_png), bool)
+        ),
+    ]
     checks = []
     collections = [pen_collections.load_pen_digits(pen_path, config)]
     if "uji" in validate.trained_collections(card):
