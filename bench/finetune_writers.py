@@ -39,11 +39,8 @@ import numpy as np
 import corrections
 from model.core.inference import load_classifier
 from model.training import data, finetune, pen_collections, validate
-from testkit.corrections_web import TOKEN
-from testkit.model_versions import versions_app
-from testkit.payloads import PAD_SIZE, canvas_json, place_on_pad
+from testkit.model_versions import send_correction, versions_app
 
-OWNER = {"Authorization": f"Bearer {TOKEN}"}
 SEED = 28
 
 
@@ -81,20 +78,7 @@ def send(client, uji, sent: dict[int, list[int]], form: str) -> dict[int, str]:
     for writer, indices in sent.items():
         address = addresses[writer] = f"198.51.100.{writer}"
         for index in indices:
-            body = {
-                "canvas": canvas_json(place_on_pad(drawing(uji, index, form))),
-                "width": PAD_SIZE,
-                "height": PAD_SIZE,
-                "wrote": str(int(uji.labels[index])),
-            }
-            made = client.post("/api/corrections", json=body, environ_base={"REMOTE_ADDR": address})
-            assert made.status_code == 201, made.get_json()
-            done = client.post(
-                f"/api/corrections/{made.get_json()['id']}/review",
-                json={"status": "accepted"},
-                headers=OWNER,
-            )
-            assert done.status_code == 200, done.get_json()
+            send_correction(client, drawing(uji, index, form), str(int(uji.labels[index])), address)
     return addresses
 
 

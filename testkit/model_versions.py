@@ -9,6 +9,7 @@ import json
 from corrections import SHIPPED_VERSION, add_version
 from model.core.inference import DEFAULT_CARD_PATH, DEFAULT_MODEL_PATH
 from testkit.corrections_web import SALT, TOKEN
+from testkit.payloads import PAD_SIZE, canvas_json, place_on_pad
 
 OWNER = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -46,3 +47,23 @@ def add_padded_version(engine, padding: int, parent=SHIPPED_VERSION, **options) 
 
 def sha256_of_version(padding: int) -> str:
     return hashlib.sha256(padded_model(padding)[0]).hexdigest()
+
+
+def send_correction(client, strokes, wrote: str, address: str, accept: bool = True) -> str:
+    """POST /api/corrections of `strokes` (own box, placed on the pad) from
+    `address`, then the owner's accept unless told not to; the correction's id."""
+    body = {
+        "canvas": canvas_json(place_on_pad(strokes)),
+        "width": PAD_SIZE,
+        "height": PAD_SIZE,
+        "wrote": wrote,
+    }
+    made = client.post("/api/corrections", json=body, environ_base={"REMOTE_ADDR": address})
+    assert made.status_code == 201, made.get_json()
+    correction_id = made.get_json()["id"]
+    if accept:
+        review = client.post(
+            f"/api/corrections/{correction_id}/review", json={"status": "accepted"}, headers=OWNER
+        )
+        assert review.status_code == 200, review.get_json()
+    return correction_id

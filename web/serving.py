@@ -53,7 +53,8 @@ def register_model_switching(server: flask.Flask, holder: ModelHolder) -> Servin
 
     def check_and_pin() -> None:
         holder.refresh_if_due()
-        flask.g.setdefault(_PIN, holder.pin())
+        if _PIN not in flask.g:
+            flask.g.setdefault(_PIN, holder.pin())
 
     def unpin(_error) -> None:
         token = flask.g.pop(_PIN, None)

@@ -22,8 +22,7 @@ from model.core.inference import DEFAULT_CARD_PATH
 from model.training.validate import Line
 from testkit.corrections import sqlite_database
 from testkit.fixtures import mnist_sample, pen_digits_sample
-from testkit.model_versions import OWNER, versions_app
-from testkit.payloads import PAD_SIZE, canvas_json, place_on_pad
+from testkit.model_versions import OWNER, send_correction, versions_app
 
 pytestmark = pytest.mark.slow
 
@@ -138,20 +137,7 @@ def send_and_accept(client, addresses, digits) -> int:
     for person, address in enumerate(addresses):
         for item in digits[person * PER_PERSON : (person + 1) * PER_PERSON]:
             strokes = [np.asarray(s, float) for s in item["strokes"]]
-            body = {
-                "canvas": canvas_json(place_on_pad(strokes)),
-                "width": PAD_SIZE,
-                "height": PAD_SIZE,
-                "wrote": str(item["label"]),
-            }
-            made = client.post("/api/corrections", json=body, environ_base={"REMOTE_ADDR": address})
-            assert made.status_code == 201, made.get_json()
-            review = client.post(
-                f"/api/corrections/{made.get_json()['id']}/review",
-                json={"status": "accepted"},
-                headers=OWNER,
-            )
-            assert review.status_code == 200
+            send_correction(client, strokes, str(item["label"]), address)
             sent += 1
     return sent
 
@@ -210,14 +196,7 @@ def test_a_candidate_the_gate_refuses_changes_nothing(loop, tmp_path):
     for person, address in enumerate(held):
         for item in digits[200 + person * 10 : 200 + (person + 1) * 10]:
             strokes = [np.asarray(s, float) for s in item["strokes"]]
-            body = {
-                "canvas": canvas_json(place_on_pad(strokes)),
-                "width": PAD_SIZE,
-                "height": PAD_SIZE,
-                "wrote": str((item["label"] + 1) % 10),
-            }
-            made = client.post("/api/corrections", json=body, environ_base={"REMOTE_ADDR": address})
-            corrections.review_correction(engine, made.get_json()["id"], "accepted")
+            send_correction(client, strokes, str((item["label"] + 1) % 10), address)
 
     lines: list[str] = []
     assert run_finetune(engine, tmp_path, lines) == 1
