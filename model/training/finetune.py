@@ -72,7 +72,7 @@ class FinetuneSettings:
     replay_mnist: int = 12000
     # Of other MNIST training digits, this many as the image path reads their
     # 280-px canvas PNG (the table's second line watches that path).
-    replay_mnist_image: int = 3000
+    replay_mnist_image: int = 6000
     replay_pen: int = 3000
     # "Not a digit" drawings: each letter of each font this many times, and
     # scribbles and shapes (about the original run's share of its epoch).
