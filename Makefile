@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test lint data train evaluate validate gate bench purge clean
+.PHONY: run test lint data train evaluate validate gate finetune bench purge clean
 
 run: $(VENV)/.serve-installed  ## set up the serving environment, bring the corrections schema up to date, start the dashboard
 	$(BIN)/python -m corrections upgrade
@@ -33,6 +33,10 @@ validate: $(VENV)/.dev-installed  ## the validation table across collections for
 CANDIDATE ?= artifacts/candidate/digit_cnn.tflite
 gate: $(VENV)/.dev-installed  ## CANDIDATE=path.tflite: ship only if no line of the table is worse than the served model's beyond noise
 	$(BIN)/python -m model.training.gate $(CANDIDATE)
+
+finetune: $(VENV)/.dev-installed  ## fine-tune the serving model on the accepted corrections (DATABASE_URL); promote it only if the gate passes (exit 1: refused)
+	$(BIN)/python -m corrections upgrade
+	$(BIN)/python -m model.training.finetune
 
 bench: $(VENV)/.dev-installed  ## every benchmark under bench/, one after another
 	$(BIN)/python -m bench.preprocess_latency

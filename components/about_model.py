@@ -10,11 +10,16 @@ figure is shown when the card has one, under the keys
 The cross-collection figure (a whole collection of other writers on other
 devices held out, model/training/validate.py) is shown beside them when the
 card's `validation_table` has it.
+
+Which model version serves can change while the server runs (a promoted
+fine-tune, web/serving.py), and the layout is built once at start: so the
+panel's version line and that version's table (`model_version`) are filled by
+a callback, on the page's load and whenever the panel is clicked open.
 """
 
 from datetime import date
 
-from dash import html
+from dash import Input, Output, html
 
 from components import ids
 
@@ -265,4 +270,48 @@ def about_model(card: dict) -> html.Details:
             )
         )
     children.append(html.Div(details, className="about-details"))
+    children.append(html.Div(id=ids.MODEL_VERSION, className="model-version"))
     return html.Details(id=ids.ABOUT_MODEL, className="panel about", children=children)
+
+
+def model_version(version: str, sha256: str | None, card: dict) -> list:
+    """The version serving, and its validation table (every line's figure)."""
+    short = (sha256 or "unknown")[:12]
+    children = [html.P(f"Serving version {version} (sha256 {short}…).", className="about-note")]
+    table = card.get("validation_table")
+    lines = table.get("lines") if isinstance(table, dict) else None
+    rows = [
+        html.Tr(
+            [
+                html.Th(str(line.get("line", line.get("key", ""))), scope="row"),
+                html.Td(f"{line['figure']:.2%}"),
+                html.Td(f"{line.get('count', 0):,}"),
+            ]
+        )
+        for line in (lines if isinstance(lines, list) else [])
+        if isinstance(line, dict) and _is_number(line.get("figure"))
+    ]
+    if rows:
+        children.append(
+            html.Table(
+                className="validation-table",
+                children=[
+                    html.Caption(f"Validation table of version {version}"),
+                    html.Thead(
+                        html.Tr([html.Th(n, scope="col") for n in ("Line", "Figure", "Count")])
+                    ),
+                    html.Tbody(rows),
+                ],
+            )
+        )
+    return children
+
+
+def register_model_version(app, classifier) -> None:
+    """Fill the panel's version part from `classifier.served` (the model this
+    request is read with: model.core.serving_model.ServingClassifier)."""
+
+    @app.callback(Output(ids.MODEL_VERSION, "children"), Input(ids.ABOUT_MODEL, "n_clicks"))
+    def show_model_version(_clicks):
+        served = classifier.served
+        return model_version(served.version, served.sha256, served.classifier.card)

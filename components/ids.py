@@ -40,6 +40,7 @@ CHARACTER_TILE = "character-tile"
 SELECTED_CHARACTER = "selected-character"
 
 ABOUT_MODEL = "about-model"
+MODEL_VERSION = "model-version"
 CONFUSION_MATRIX = "confusion-matrix"
 
 # Corrections (components/correction_form.py): the form under the answer, its

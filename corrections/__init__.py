@@ -29,6 +29,20 @@ from corrections.records import (
     validate_wrote,
 )
 from corrections.schema import STATUSES
+from corrections.training_set import TrainingCorrection, accepted_corrections
+from corrections.versions import (
+    SHIPPED_VERSION,
+    ServingPointer,
+    UnknownVersion,
+    VersionFile,
+    VersionInfo,
+    add_version,
+    current_version,
+    list_versions,
+    load_version_bytes,
+    load_version_weights,
+    promote,
+)
 from corrections.writes import (
     Created,
     add_correction,
@@ -39,6 +53,7 @@ from corrections.writes import (
 )
 
 __all__ = [
+    "SHIPPED_VERSION",
     "STATUSES",
     "CanvasDrawing",
     "CorrectionsDisabled",
@@ -48,19 +63,31 @@ __all__ = [
     "InvalidCorrection",
     "NewCorrection",
     "RateLimited",
+    "ServingPointer",
     "StoreConfig",
     "StoreUnavailable",
     "StoredCorrection",
+    "TrainingCorrection",
+    "UnknownVersion",
+    "VersionFile",
+    "VersionInfo",
+    "accepted_corrections",
     "add_correction",
+    "add_version",
     "build_engine",
     "config_from_env",
     "count_by_status",
     "current_revision",
+    "current_version",
     "delete_correction",
     "engine_for",
     "export_corrections",
     "head_revision",
     "list_corrections",
+    "list_versions",
+    "load_version_bytes",
+    "load_version_weights",
+    "promote",
     "purge_corrections",
     "remove_correction",
     "review_correction",

@@ -78,3 +78,38 @@ corrections = sa.Table(
     sa.Index("ix_corrections_client_created", "client_key", "created_at"),
     sa.Index("ix_corrections_status_created", "status", "created_at"),  # migration 0002
 )
+
+# Model versions (migration 0003): each fine-tuned model, with its file, card,
+# validation table, weights (what the next fine-tune starts from) and parent.
+# The shipped file is not a row: it serves whenever no version is promoted.
+SHIPPED_VERSION = "shipped"
+model_versions = sa.Table(
+    "model_versions",
+    metadata,
+    sa.Column("id", sa.String(ID_LENGTH), primary_key=True),
+    sa.Column("sha256", sa.String(HASH_LENGTH), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("parent", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("tflite", sa.LargeBinary(), nullable=False),
+    sa.Column("weights", sa.LargeBinary(), nullable=True),
+    sa.Column("card", sa.JSON(), nullable=False),
+    sa.Column("validation_table", sa.JSON(), nullable=False),
+    sa.Index("ix_model_versions_created", "created_at"),
+)
+
+# One row at most (slot = 1): which version serves. Promoting rewrites that one
+# row in one transaction, so there is never a moment with two promoted or none
+# chosen by mistake; no row, or version_id NULL, means the shipped file.
+serving_model = sa.Table(
+    "serving_model",
+    metadata,
+    sa.Column("slot", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column(
+        "version_id",
+        sa.String(ID_LENGTH),
+        sa.ForeignKey("model_versions.id", name="fk_serving_model_version"),
+        nullable=True,
+    ),
+    sa.Column("promoted_at", UTCDateTime(), nullable=False),
+    sa.CheckConstraint("slot = 1", name="ck_serving_model_one_row"),
+)

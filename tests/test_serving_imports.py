@@ -76,5 +76,9 @@ def test_create_app_uses_the_classifier_it_is_given_and_reads_no_environment(
     first = create_app({"classifier": classifier, "settings": settings})
     second = create_app({"classifier": classifier, "settings": settings})
     assert first.server is not second.server
-    assert first.server.test_client().get("/healthz").get_json() == {"status": "ok"}
-    assert second.server.test_client().get("/healthz").get_json() == {"status": "ok"}
+    model = {"sha256": classifier.card["model_sha256"], "version": "shipped"}
+    for app in (first, second):
+        assert app.server.test_client().get("/healthz").get_json() == {
+            "status": "ok",
+            "model": model,
+        }

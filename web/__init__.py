@@ -18,10 +18,13 @@ def create_app(config: dict | None = None):
     {"model_path", "card_path"} to load other files; {"settings": Settings} to
     use those settings as they are, or {"environ": {...}} to read them
     (web/settings.py, the corrections store's included) from that mapping
-    instead of os.environ. The store's engine is not built here: a
+    instead of os.environ; {"switch_models": bool} whether the app
+    serves the store's promoted model version (web/serving.py; by default only
+    when it loads the shipped model itself). The store's engine is not built here: a
     worker builds its own on first use (corrections/engine.py)."""
     import dash
 
+    from components.about_model import register_model_version
     from components.callbacks import register_callbacks
     from components.correction_form import register_correction_form
     from components.layout import APP_NAME, INDEX_STRING, build_layout
@@ -33,11 +36,12 @@ def create_app(config: dict | None = None):
     from web.errors import register_error_handlers
     from web.limits import register_limits
     from web.responses import add_security_headers
+    from web.serving import model_holder, register_model_switching
     from web.settings import SETTINGS_KEY, Settings
 
     config = dict(config or {})
     settings = config.get("settings") or Settings.from_env(config.get("environ"), with_store=True)
-    classifier = config.get("classifier") or load_classifier(
+    shipped = config.get("classifier") or load_classifier(
         config.get("model_path"), config.get("card_path")
     )
     app = dash.Dash(
@@ -48,10 +52,16 @@ def create_app(config: dict | None = None):
         serve_locally=True,  # no CDN: the page must work offline and under a strict CSP
         index_string=INDEX_STRING,
     )
-    app.layout = build_layout(classifier.card, settings.store.disabled_reason)
-    register_callbacks(app, classifier)
-    register_correction_form(app, correction_sender(classifier))
     server = app.server
+    # Every route and callback reads with the model the process serves now
+    # (the shipped file until the store promotes a version: web/serving.py).
+    switching = config.get("switch_models", "classifier" not in config)
+    holder = model_holder(shipped, settings if switching else None)
+    classifier = register_model_switching(server, holder)
+    app.layout = build_layout(shipped.card, settings.store.disabled_reason)
+    register_callbacks(app, classifier)
+    register_model_version(app, classifier)
+    register_correction_form(app, correction_sender(classifier))
     server.extensions[CLASSIFIER_KEY] = classifier
     server.extensions[SETTINGS_KEY] = settings
     register_error_handlers(server)
@@ -69,6 +79,8 @@ def blueprints() -> list:
     outside Dash. A new one is a module beside web/api.py, listed here."""
     from web.api import api
     from web.corrections_api import corrections_api
+    from web.model_review import model_review
+    from web.models_api import models_api
     from web.pages import pages
 
-    return [api, corrections_api, pages]
+    return [api, corrections_api, models_api, pages, model_review]

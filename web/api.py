@@ -85,8 +85,13 @@ def api_predict():
 @api.route("/healthz", methods=["GET"])
 def healthz():
     # The classifier is loaded before the routes exist, so reaching this
-    # view means the model is ready; a health check must stay cheap.
-    return json_response({"status": "ok"})
+    # view means the model is ready; a health check must stay cheap. It names
+    # the model this worker serves (web/serving.py: the shipped file or the
+    # store's promoted version).
+    served = _classifier().served
+    return json_response(
+        {"status": "ok", "model": {"sha256": served.sha256, "version": served.version}}
+    )
 
 
 @api.route("/api/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -290,6 +290,7 @@ def review_page():
         pager.append(f"<a href='{_review_url(status, page_number + 1)}'>Older</a>")
     body = (
         "<h1>Corrections</h1>"
+        "<p><a href='/review/models'>Model versions</a> (promote or roll back)</p>"
         f"<ul class='counts' aria-label='Counts by status'>{chip_html}</ul>"
         f"<p><a href='{export}' download>Download the export</a> "
         "<span class='muted'>(NDJSON, one correction a line, with the 28x28 inputs)</span></p>"

@@ -8,18 +8,20 @@ page and /assets/ keep Flask's default error pages.
 
 import re
 
-# The methods each API route takes (web/api.py, web/corrections_api.py).
+# The methods each API route takes (web/api.py, web/corrections_api.py, web/models_api.py).
 ALLOWED_METHODS = {
     "/predict": ("POST",),
     "/api/predict": ("POST",),
     "/healthz": ("GET",),
     "/api/corrections": ("POST",),
     "/api/corrections/export": ("GET",),
+    "/api/models": ("GET",),
 }
 # Routes with a correction's id in them; an id is URL-safe base64 (corrections/tokens.py).
 PATTERN_METHODS = (
     (re.compile(r"/api/corrections/[A-Za-z0-9_-]{1,64}/review"), ("POST",)),
     (re.compile(r"/api/corrections/[A-Za-z0-9_-]{1,64}"), ("DELETE",)),
+    (re.compile(r"/api/models/[A-Za-z0-9_-]{1,64}/promote"), ("POST",)),
 )
 JSON_PREFIX = "/api/"
 DASH_PREFIX = "/_dash-"

@@ -18,6 +18,9 @@ the app runs behind Heroku's router, so the client is the address the router
 appends to X-Forwarded-For. The store's own settings (DATABASE_URL,
 CORRECTIONS_*) are corrections.config_from_env's: `Settings.from_env(...,
 with_store=True)` reads them too, once, for create_app.
+
+Model versions (issue 28): MODEL_CHECK_INTERVAL_S (default 15) is how often a
+worker asks the store which model version serves (web/serving.py).
 """
 
 import os
@@ -47,6 +50,7 @@ class Settings:
     max_idle: int = 500
     review_token: str | None = None
     behind_heroku_router: bool = False
+    model_check_interval_s: float = 15.0
     # None unless read with_store (gunicorn.conf.py needs no database settings).
     store: "StoreConfig | None" = None
 
@@ -73,6 +77,9 @@ class Settings:
             max_idle=int(env.get("GUNICORN_MAX_IDLE", cls.max_idle)),
             review_token=env.get("REVIEW_TOKEN") or None,
             behind_heroku_router=bool(env.get("DYNO")),
+            model_check_interval_s=float(
+                env.get("MODEL_CHECK_INTERVAL_S", cls.model_check_interval_s)
+            ),
             store=store,
         )
 

@@ -1,4 +1,4 @@
-"""sha256 of files, for the model card (data provenance, model identity)."""
+"""sha256 of files and bytes, for the model card (data provenance, model identity)."""
 
 import hashlib
 
@@ -9,3 +9,7 @@ def sha256_of(path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_of_bytes(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from model.core.contract import INPUT_SHAPE, to_model_batch
-from model.core.hashing import sha256_of
+from model.core.hashing import sha256_of, sha256_of_bytes
 
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "shipped"
 DEFAULT_MODEL_PATH = SHIPPED_DIR / "digit_cnn.tflite"
@@ -53,12 +53,25 @@ class DigitClassifier:
     """The model's probabilities (the ten digits, then "not a digit") from 28x28
     images of the input contract."""
 
-    def __init__(self, model_path=DEFAULT_MODEL_PATH, card: dict | None = None):
+    def __init__(
+        self,
+        model_path=DEFAULT_MODEL_PATH,
+        card: dict | None = None,
+        *,
+        content: bytes | None = None,
+    ):
         self.model_path = Path(model_path)
         self.card = card or {}
-        if card is not None:
-            _check_card_names_file(card, self.model_path)
-        self._interpreter = _interpreter_class()(model_path=str(self.model_path), num_threads=1)
+        if content is not None:
+            # Kept for the interpreter's lifetime: LiteRT reads the model from this buffer.
+            self._content = content
+            if card is not None:
+                _check_card_names_bytes(card, content, self.model_path)
+            self._interpreter = _interpreter_class()(model_content=content, num_threads=1)
+        else:
+            if card is not None:
+                _check_card_names_file(card, self.model_path)
+            self._interpreter = _interpreter_class()(model_path=str(self.model_path), num_threads=1)
         self._input = self._interpreter.get_input_details()[0]
         self._output = self._interpreter.get_output_details()[0]
         # Ten digit probabilities, or eleven: the tenth index is "not a digit".
@@ -84,6 +97,19 @@ class DigitClassifier:
         except (OSError, ValueError) as error:
             raise ModelCardMismatch(f"model card {card_path} cannot be read: {error}") from error
         return cls(model_path, card)
+
+    @classmethod
+    def from_bytes(cls, content: bytes, card: dict, expected_sha256: str, name: str):
+        """A model held in memory (a version from the store), checked before LiteRT
+        parses a byte of it: its sha256 must be `expected_sha256` (what the store
+        recorded) and the one its card names. `name` stands for the file in messages."""
+        actual = sha256_of_bytes(content)
+        if actual != expected_sha256:
+            raise ModelCardMismatch(
+                f"model {name} has sha256 {actual}, but {expected_sha256} was recorded for it: "
+                "not loaded"
+            )
+        return cls(Path(name), card, content=content)
 
     def predict(self, image: np.ndarray) -> np.ndarray:
         """The probabilities for one 28x28 image."""
@@ -113,6 +139,15 @@ def _check_card_names_file(card: dict, model_path: Path) -> None:
             f"model card does not match {model_path.name}: the card names sha256 {expected}, "
             f"the file has {actual}. Export the model and its card together "
             "(python -m model.training.train)."
+        )
+
+
+def _check_card_names_bytes(card: dict, content: bytes, model_path: Path) -> None:
+    expected, actual = card.get("model_sha256"), sha256_of_bytes(content)
+    if expected != actual:
+        raise ModelCardMismatch(
+            f"model card does not match {model_path.name}: the card names sha256 {expected}, "
+            f"the model has {actual}"
         )
 
 

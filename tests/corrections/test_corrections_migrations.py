@@ -54,10 +54,10 @@ def index_names(engine) -> set[str]:
 def test_the_migrations_build_an_empty_database_that_matches_the_code(database):
     engine = database.engine()
     assert current_revision(engine) is None
-    assert upgrade(engine) == head_revision() == "0002"
+    assert upgrade(engine) == head_revision() == "0003"
     assert differences(engine) == []
     assert row_count(engine) == 0
-    assert upgrade(engine) == "0002"  # again: nothing to do, nothing broken
+    assert upgrade(engine) == "0003"  # again: nothing to do, nothing broken
 
 
 def test_upgrading_a_database_made_by_0001_keeps_its_rows(database):
@@ -69,7 +69,7 @@ def test_upgrading_a_database_made_by_0001_keeps_its_rows(database):
     created = [add(engine, seed, now=start + timedelta(minutes=seed)) for seed in range(5)]
     before = list(export_corrections(engine))
 
-    assert upgrade(engine) == "0002"
+    assert upgrade(engine) == "0003"
     engine.dispose()  # as a release phase does: the web dynos start afresh
     assert list(export_corrections(engine)) == before
     assert index_names(engine) == {"ix_corrections_client_created", "ix_corrections_status_created"}
@@ -88,7 +88,7 @@ def test_the_migrations_go_down_to_nothing_and_up_again(database):
     assert row_count(engine) == 1
     assert downgrade(engine, "base") is None
     assert not sa.inspect(engine).has_table("corrections")
-    assert upgrade(engine) == "0002"
+    assert upgrade(engine) == "0003"
     assert differences(engine) == []
 
 
@@ -108,8 +108,8 @@ def test_the_release_command_upgrades_and_the_purge_command_purges(database):
     engine = database.engine()
     done = run_cli("upgrade", env={"DATABASE_URL": database.url})
     assert done.returncode == 0, done.stderr
-    assert "revision 0002" in done.stdout
-    assert current_revision(engine) == "0002"
+    assert "revision 0003" in done.stdout
+    assert current_revision(engine) == "0003"
     now = datetime.now(UTC)
     for seed, age in enumerate((200, 40, 1)):
         add(engine, seed, now=now - timedelta(days=age))

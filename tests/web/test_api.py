@@ -199,10 +199,11 @@ def test_empty_drawing_page_says_so(client):
     assert "The drawing is empty" in response.get_data(as_text=True)
 
 
-def test_healthz_answers_ok(client):
+def test_healthz_answers_ok_and_names_the_model_it_serves(client, classifier):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    model = {"sha256": classifier.card["model_sha256"], "version": "shipped"}
+    assert response.get_json() == {"status": "ok", "model": model}
 
 
 @pytest.mark.parametrize(
