@@ -30,8 +30,8 @@ validate: $(VENV)/.dev-installed  ## the validation table across collections for
 	$(BIN)/python -m model.training.validate
 
 CANDIDATE ?= artifacts/candidate/digit_cnn.tflite
-gate: $(VENV)/.dev-installed  ## CANDIDATE=path.tflite: ship only if no line of the table is worse than the served model's beyond noise
-	$(BIN)/python -m model.training.gate $(CANDIDATE)
+gate: $(VENV)/.dev-installed  ## CANDIDATE=path.tflite [SIBLING=run.tflite]: ship only if no line of the table is worse than the served model's beyond noise
+	$(BIN)/python -m model.training.gate $(CANDIDATE) $(if $(SIBLING),--sibling $(SIBLING))
 
 bench: $(VENV)/.dev-installed  ## every benchmark under bench/, one after another
 	$(BIN)/python -m bench.preprocess_latency
