@@ -31,8 +31,8 @@ validate: $(VENV)/.dev-installed  ## the validation table across collections for
 	$(BIN)/python -m model.training.validate
 
 CANDIDATE ?= artifacts/candidate/digit_cnn.tflite
-gate: $(VENV)/.dev-installed  ## CANDIDATE=path.tflite: ship only if no line of the table is worse than the served model's beyond noise
-	$(BIN)/python -m model.training.gate $(CANDIDATE)
+gate: $(VENV)/.dev-installed  ## CANDIDATE=path.tflite [SIBLING=run.tflite]: ship only if no line of the table is worse than the served model's beyond noise
+	$(BIN)/python -m model.training.gate $(CANDIDATE) $(if $(SIBLING),--sibling $(SIBLING))
 
 finetune: $(VENV)/.dev-installed  ## fine-tune the serving model on the accepted corrections (DATABASE_URL); promote it only if the gate passes (exit 1: refused)
 	$(BIN)/python -m corrections upgrade

@@ -360,7 +360,8 @@ def _whole_collection(classifier, collection, sibling):
         model = sibling
         note = (
             f"measured on the sibling run {sibling.model_path.parent.name}/"
-            f"{sibling.model_path.name}: the same recipe without the {name} writers"
+            f"{sibling.model_path.name} (sha256 {str(sibling.card.get('model_sha256'))[:16]}...): "
+            f"the same recipe without the {name} writers"
         )
     else:
         return None
