@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 from PIL import Image
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.actions import interaction
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.actions.pointer_input import PointerInput
@@ -167,21 +168,33 @@ def pad_size(driver) -> int:
 
 
 def draw_with_mouse(driver, strokes) -> None:
-    canvas = driver.find_element(By.CSS_SELECTOR, UPPER_CANVAS)
+    """Each stroke as one mouse drag over the pad's upper canvas. Dash may mount
+    the pad's canvas anew just after a Clear; a stroke aimed at the old element
+    fails before any of it is sent (the origin is looked up when the actions
+    are performed), so it is sent again to the new one."""
+    for stroke in strokes:
+        for attempt in range(3):
+            try:
+                _drag(driver, driver.find_element(By.CSS_SELECTOR, UPPER_CANVAS), stroke)
+                break
+            except StaleElementReferenceException:
+                if attempt == 2:
+                    raise
+                settle(0.1)
+
+
+def _drag(driver, canvas, stroke) -> None:
     rect = canvas.rect
     cx, cy = rect["width"] / 2, rect["height"] / 2
-    for stroke in strokes:
-        actions = ActionBuilder(driver, mouse=PointerInput(interaction.POINTER_MOUSE, "mouse"))
-        mouse = actions.pointer_inputs[0]
-        x0, y0 = stroke[0]
-        mouse.create_pointer_move(duration=0, x=round(x0 - cx), y=round(y0 - cy), origin=canvas)
-        mouse.create_pointer_down(button=0)
-        for x, y in stroke[1:]:
-            mouse.create_pointer_move(
-                duration=MOVE_MS, x=round(x - cx), y=round(y - cy), origin=canvas
-            )
-        mouse.create_pointer_up(button=0)
-        actions.perform()
+    actions = ActionBuilder(driver, mouse=PointerInput(interaction.POINTER_MOUSE, "mouse"))
+    mouse = actions.pointer_inputs[0]
+    x0, y0 = stroke[0]
+    mouse.create_pointer_move(duration=0, x=round(x0 - cx), y=round(y0 - cy), origin=canvas)
+    mouse.create_pointer_down(button=0)
+    for x, y in stroke[1:]:
+        mouse.create_pointer_move(duration=MOVE_MS, x=round(x - cx), y=round(y - cy), origin=canvas)
+    mouse.create_pointer_up(button=0)
+    actions.perform()
 
 
 def draw_with_touch(driver, strokes) -> None:
