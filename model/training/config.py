@@ -59,19 +59,25 @@ class NonDigitConfig:
 @dataclass(frozen=True)
 class CollectionsConfig:
     """What is trained on beside MNIST and the pen-digits writers (issue 26,
-    collection_training.py). The defaults are the runs before it, so a card
-    without these settings re-creates its run."""
+    collection_training.py). The defaults are the committed run's; a card
+    without these settings is from before them (BEFORE_COLLECTIONS)."""
 
     # The pen collections whose training writers are trained on ("pen-digits", "uji").
-    pen_collections: tuple[str, ...] = ("pen-digits",)
-    uji_repeats: int = 0  # the UJI training writers' digits, shown this often an epoch
+    pen_collections: tuple[str, ...] = ("pen-digits", "uji")
+    uji_repeats: int = 4  # the UJI training writers' digits, shown this often an epoch
     # Per training pen digit (both collections), this many copies resampled to a few
     # points (sparse_points, inclusive), as a pointer with few events draws it.
-    sparse_copies: int = 0
+    sparse_copies: int = 1
     sparse_points: tuple[int, int] = (6, 14)
     # This share of the MNIST training digits is added again as read through the
     # serving image path from a 280-px canvas PNG (black on white, bilinear).
-    mnist_image_path_share: float = 0.0
+    mnist_image_path_share: float = 0.25
+
+
+# The runs before issue 26: the pen-digits writers only, nothing added.
+BEFORE_COLLECTIONS = CollectionsConfig(
+    pen_collections=("pen-digits",), uji_repeats=0, sparse_copies=0, mnist_image_path_share=0.0
+)
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ class TrainingConfig:
             # Cards written before the collections existed: their runs' settings.
             "collections": _build(
                 CollectionsConfig,
-                settings.get("collections", dataclasses.asdict(CollectionsConfig())),
+                settings.get("collections", dataclasses.asdict(BEFORE_COLLECTIONS)),
             ),
         }
         return _build(cls, {**settings, **parts})

@@ -1,14 +1,14 @@
 """What a run adds to training beyond MNIST and the pen-digits writers
-(collection_training.py): by default nothing (the runs before re-create
-themselves); asked for, the UJI training writers only, sparse copies, and MNIST
-digits as the image path reads their canvas export."""
+(collection_training.py): nothing for the runs before issue 26 (they re-create
+themselves); the UJI training writers only, sparse copies, and MNIST digits as
+the image path reads their canvas export for the committed run."""
 
 import dataclasses
 
 import numpy as np
 
 from model.training.collection_training import extra_sets, read_through_image_path
-from model.training.config import CollectionsConfig, TrainingConfig
+from model.training.config import BEFORE_COLLECTIONS, CollectionsConfig, TrainingConfig
 from model.training.pen_collections import split_uji_writers
 from testkit.fixtures import pen_digits_sample
 
@@ -19,13 +19,12 @@ def _pen(count=20):
     return strokes, np.array([r["label"] for r in records], np.uint8)
 
 
-def test_the_default_config_adds_nothing(mnist_fixture):
+def test_a_run_from_before_the_collections_adds_nothing(mnist_fixture):
     images, labels = mnist_fixture
     strokes, pen_labels = _pen()
-    extra = extra_sets(
-        TrainingConfig(), strokes, pen_labels, images / 255.0, labels, "/nonexistent",
-        np.random.default_rng(0),
-    )  # fmt: skip
+    config = TrainingConfig(collections=BEFORE_COLLECTIONS)
+    mnist, rng = images / 255.0, np.random.default_rng(0)
+    extra = extra_sets(config, strokes, pen_labels, mnist, labels, "/nonexistent", rng)
     assert extra.images.shape == (0, 28, 28) and len(extra.labels) == len(extra.from_strokes) == 0
     assert len(extra.validation_images) == 0 and extra.counts == {"sparse_train_digits": 0}
 

@@ -64,6 +64,9 @@ def test_the_committed_card_s_config_is_the_run_its_summary_describes():
         + summary["pen_train_digits"] * config.pen_repeats
         + summary["styled_train_digits"]
         + sum(summary["non_digit_train_drawings"].values())
+        + summary.get("uji_train_digits", 0) * config.collections.uji_repeats
+        + summary.get("sparse_train_digits", 0)
+        + summary.get("mnist_image_path_train_digits", 0)
     )
     steps = math.ceil(trained / config.batch_size)
     momentum = 1.0 - 1.0 / (config.ema_horizon_epochs * steps)
