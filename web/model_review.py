@@ -9,12 +9,19 @@ within MODEL_CHECK_INTERVAL_S.
 """
 
 import html
-import secrets
 
 import flask
 
 from web.models_api import promote_version, versions_json
-from web.pages import NONCE_COOKIE, _require_owner, csrf_ok, csrf_token, page
+from web.pages import (
+    NONCE_COOKIE,
+    csrf_ok,
+    csrf_token,
+    form_nonce,
+    page,
+    require_owner,
+    review_form_page,
+)
 
 model_review = flask.Blueprint("model_review", __name__)
 
@@ -65,28 +72,19 @@ def version_html(version: dict, secret: str, nonce: str) -> str:
 
 @model_review.route("/review/models", methods=["GET"])
 def models_page():
-    secret = _require_owner()
-    nonce = flask.request.cookies.get(NONCE_COOKIE) or secrets.token_urlsafe(24)
+    secret = require_owner()
+    nonce = form_nonce()
     sections = "".join(version_html(v, secret, nonce) for v in versions_json())
     body = (
         "<h1>Model versions</h1><p><a href='/review'>Corrections</a> &middot; newest first; "
         "every worker switches to a promoted version within seconds.</p>" + sections
     )
-    response = page("Model versions", body)
-    response.set_cookie(
-        NONCE_COOKIE,
-        nonce,
-        httponly=True,
-        samesite="Strict",
-        secure=flask.request.is_secure,
-        path="/review",
-    )
-    return response
+    return review_form_page("Model versions", body, nonce)
 
 
 @model_review.route("/review/models/<version_id>/promote", methods=["POST"])
 def promote_from_page(version_id: str):
-    secret = _require_owner()
+    secret = require_owner()
     nonce = flask.request.cookies.get(NONCE_COOKIE)
     if not csrf_ok(secret, nonce, version_id, PROMOTE, flask.request.form.get("csrf")):
         body = (

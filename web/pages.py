@@ -142,7 +142,7 @@ def privacy():
 # ---- /review ----
 
 
-def _require_owner() -> str:
+def require_owner() -> str:
     """REVIEW_TOKEN when the request's Basic password is it; else a 401 with
     the challenge (a 404 when REVIEW_TOKEN is unset)."""
     token = review_token()
@@ -155,6 +155,26 @@ def _require_owner() -> str:
         response.headers["WWW-Authenticate"] = BASIC_CHALLENGE
         flask.abort(response)
     return token
+
+
+def form_nonce() -> str:
+    """The owner's browser's nonce for this page's form tokens: its cookie's, or a new one."""
+    return flask.request.cookies.get(NONCE_COOKIE) or secrets.token_urlsafe(24)
+
+
+def review_form_page(title: str, body: str, nonce: str) -> flask.Response:
+    """An owner's page whose forms carry tokens made with `nonce`, with the nonce
+    in a cookie only the review pages receive (and no other site sends)."""
+    response = page(title, body)
+    response.set_cookie(
+        NONCE_COOKIE,
+        nonce,
+        httponly=True,
+        samesite="Strict",
+        secure=flask.request.is_secure,
+        path="/review",
+    )
+    return response
 
 
 def csrf_token(secret: str, nonce: str, correction_id: str, action: str) -> str:
@@ -259,7 +279,7 @@ def _row(item: StoredCorrection, secret: str, nonce: str, status, page_number) -
 
 @pages.route("/review", methods=["GET"])
 def review_page():
-    secret = _require_owner()
+    secret = require_owner()
     args = flask.request.args
     status = _status_filter(args.get("status"))
     page_number = _page_number(args.get("page"))
@@ -268,7 +288,7 @@ def review_page():
     items = corrections.list_corrections(
         store, status=status, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
     )
-    nonce = flask.request.cookies.get(NONCE_COOKIE) or secrets.token_urlsafe(24)
+    nonce = form_nonce()
     chips = [("all", None, sum(counts.values()))] + [(s, s, counts[s]) for s in counts]
     chip_html = "".join(
         f"<li><a href='{_review_url(value)}'"
@@ -296,21 +316,12 @@ def review_page():
         "<span class='muted'>(NDJSON, one correction a line, with the 28x28 inputs)</span></p>"
         f"{table}<p>{' &middot; '.join(pager)}</p>"
     )
-    response = page("Review corrections", body)
-    response.set_cookie(
-        NONCE_COOKIE,
-        nonce,
-        httponly=True,
-        samesite="Strict",
-        secure=flask.request.is_secure,
-        path="/review",
-    )
-    return response
+    return review_form_page("Review corrections", body, nonce)
 
 
 @pages.route("/review/<correction_id>/<action>", methods=["POST"])
 def review_action(correction_id: str, action: str):
-    secret = _require_owner()
+    secret = require_owner()
     if action not in ACTIONS:
         flask.abort(404)
     form = flask.request.form
@@ -333,6 +344,6 @@ def review_action(correction_id: str, action: str):
 
 @pages.route("/review/export", methods=["GET"])
 def review_export():
-    _require_owner()
+    require_owner()
     status = _status_filter(flask.request.args.get("status"))
     return ndjson_export(status)
