@@ -80,24 +80,33 @@ def export_corrections(
 
 
 def _export(engine: Engine, status: str | None, batch_size: int) -> Iterator[dict[str, Any]]:
+    query = sa.select(*_EXPORT_COLUMNS)
+    if status is not None:
+        query = query.where(corrections.c.status == status)
+    for row in rows_in_batches(engine, query, batch_size, "exporting corrections"):
+        yield export_row(row)
+
+
+def rows_in_batches(engine: Engine, query, batch_size: int, doing: str) -> Iterator[Any]:
+    """The rows of a select on the corrections table, oldest first, read in keyset
+    batches of `batch_size`, each in its own short transaction (`doing` names the
+    work in a StoreUnavailable), so that a slow reader never holds a connection."""
     table = corrections
+    query = query.order_by(table.c.created_at, table.c.id).limit(batch_size)
     after = None
     while True:
-        query = sa.select(*_EXPORT_COLUMNS).order_by(table.c.created_at, table.c.id)
-        if status is not None:
-            query = query.where(table.c.status == status)
+        batch = query
         if after is not None:
             created_at, last_id = after
-            query = query.where(
+            batch = query.where(
                 sa.or_(
                     table.c.created_at > created_at,
                     sa.and_(table.c.created_at == created_at, table.c.id > last_id),
                 )
             )
-        with transaction(engine, "exporting corrections") as c:
-            rows = c.execute(query.limit(batch_size)).all()
-        for row in rows:
-            yield export_row(row)
+        with transaction(engine, doing) as connection:
+            rows = connection.execute(batch).all()
+        yield from rows
         if len(rows) < batch_size:
             return
         after = (rows[-1].created_at, rows[-1].id)

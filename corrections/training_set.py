@@ -15,7 +15,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from corrections.engine import transaction
+from corrections.reads import rows_in_batches
 from corrections.records import SIDE
 from corrections.schema import corrections
 
@@ -38,29 +38,9 @@ def accepted_corrections(engine: Engine, batch_size: int = BATCH) -> Iterator[Tr
     """Every accepted correction, oldest first, read in keyset batches."""
     table = corrections
     columns = [table.c[n] for n in ("id", "created_at", "client_key", "wrote", "characters")]
-    after = None
-    while True:
-        query = (
-            sa.select(*columns, table.c.inputs)
-            .where(table.c.status == "accepted")
-            .order_by(table.c.created_at, table.c.id)
-            .limit(batch_size)
+    query = sa.select(*columns, table.c.inputs).where(table.c.status == "accepted")
+    for row in rows_in_batches(engine, query, batch_size, "reading accepted corrections"):
+        pixels = np.frombuffer(bytes(row.inputs), dtype=np.uint8)
+        yield TrainingCorrection(
+            row.id, row.client_key, row.wrote, pixels.reshape(row.characters, SIDE, SIDE)
         )
-        if after is not None:
-            created_at, last_id = after
-            query = query.where(
-                sa.or_(
-                    table.c.created_at > created_at,
-                    sa.and_(table.c.created_at == created_at, table.c.id > last_id),
-                )
-            )
-        with transaction(engine, "reading accepted corrections") as connection:
-            rows = connection.execute(query).all()
-        for row in rows:
-            pixels = np.frombuffer(bytes(row.inputs), dtype=np.uint8)
-            yield TrainingCorrection(
-                row.id, row.client_key, row.wrote, pixels.reshape(row.characters, SIDE, SIDE)
-            )
-        if len(rows) < batch_size:
-            return
-        after = (rows[-1].created_at, rows[-1].id)
