@@ -9,24 +9,34 @@ every run points at its root). The work follows the number of runs, a few
 thousand for a drawing, never a Python loop over pixels.
 """
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import numpy as np
 
 
 @dataclass(frozen=True)
 class Components:
-    """`count` components: a label image (-1 where there is no ink) and, per
-    component, its box [x0, y0, x1, y1) in pixels (ends exclusive) and its
-    number of ink pixels."""
+    """`count` components: per component, its box [x0, y0, x1, y1) in pixels
+    (ends exclusive) and its number of ink pixels; and a label image (-1 where
+    there is no ink), drawn when first asked for (one digit alone needs none)."""
 
-    labels: np.ndarray
     boxes: np.ndarray
     sizes: np.ndarray
+    mask: np.ndarray = field(repr=False)
+    # Each run's length and its component, in the mask's row-major order.
+    run_lengths: np.ndarray = field(repr=False)
+    run_labels: np.ndarray = field(repr=False)
 
     @property
     def count(self) -> int:
         return len(self.sizes)
+
+    @functools.cached_property
+    def labels(self) -> np.ndarray:
+        labels = np.full(self.mask.shape, -1, dtype=np.int64)
+        labels[self.mask] = np.repeat(self.run_labels, self.run_lengths)
+        return labels
 
 
 def connected_components(mask: np.ndarray) -> Components:
@@ -35,6 +45,15 @@ def connected_components(mask: np.ndarray) -> Components:
     height, width = mask.shape
     row_starts, col_starts, col_ends = _runs(mask)
     roots = _join(_touching_runs(row_starts, col_starts, col_ends, width), len(row_starts))
+    if len(roots) and not roots.any():  # every run joined to the first: one component
+        box = [col_starts.min(), row_starts[0], col_ends.max(), row_starts[-1] + 1]
+        return Components(
+            boxes=np.array([box], dtype=np.int64),
+            sizes=np.array([int((col_ends - col_starts).sum())], dtype=np.int64),
+            mask=mask,
+            run_lengths=col_ends - col_starts,
+            run_labels=roots,
+        )
     _, run_label = np.unique(roots, return_inverse=True)
     count = int(run_label.max()) + 1 if len(run_label) else 0
     boxes = np.empty((count, 4), dtype=np.int64)
@@ -46,20 +65,25 @@ def connected_components(mask: np.ndarray) -> Components:
     order = np.lexsort((boxes[:, 1], boxes[:, 0]))
     rank = np.empty(count, dtype=np.int64)
     rank[order] = np.arange(count)
-    labels = np.full(mask.shape, -1, dtype=np.int64)
-    labels[mask] = np.repeat(rank[run_label], col_ends - col_starts)
-    return Components(labels=labels, boxes=boxes[order], sizes=sizes[order].astype(np.int64))
+    return Components(
+        boxes=boxes[order],
+        sizes=sizes[order].astype(np.int64),
+        mask=mask,
+        run_lengths=col_ends - col_starts,
+        run_labels=rank[run_label],
+    )
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every run of ink, in row-major order: its row, first column and the
     column one past its last."""
-    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=bool)
     padded[:, 1:-1] = mask
-    steps = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(steps == 1)
-    _, ends = np.nonzero(steps == -1)
-    return rows, starts, ends
+    # Every row starts and ends without ink, so its changes alternate: a run's
+    # start, its end, the next start... In row-major order, one pass finds all.
+    changes = np.flatnonzero(padded[:, 1:] != padded[:, :-1])
+    rows, columns = np.divmod(changes, mask.shape[1] + 1)
+    return rows[0::2], columns[0::2], columns[1::2]
 
 
 def _touching_runs(rows, starts, ends, width) -> tuple[np.ndarray, np.ndarray]:

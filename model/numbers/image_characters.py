@@ -82,6 +82,10 @@ def image_layout(located: LocatedInk) -> Layout | None:
     pen = stroke_width(mask)
     inside_pen = inside_width(ink)
     components = connected_components(mask)
+    if components.count == 1 and not _may_be_two(components.boxes[0], pen, lone=True):
+        # One piece of ink, too narrow to be two digits: the layout below
+        # would find exactly this one candidate, the whole ink.
+        return _one_character(ink, components.boxes[0], located, pen, inside_pen)
     groups = group_pieces(components.boxes, _ComponentPoints(components), pen)
     boxes = group_boxes(components.boxes, groups)
     # The pen's path is as wide and tall as the ink less the pen; its boxes
@@ -140,6 +144,22 @@ def _group_image(components: Components, groups: list[np.ndarray]) -> np.ndarray
     for index, members in enumerate(groups):
         group_of[members] = index
     return group_of[components.labels]
+
+
+def _one_character(ink, box, located: LocatedInk, pen: float, inside_pen: float) -> Layout:
+    """The layout of ink that is one piece and one character: its one candidate."""
+    x0, y0, x1, y1 = box.astype(int).tolist()
+    own = ink[y0:y1, x0:x1].astype(np.uint8)  # all of it is the piece's
+    candidate = _candidate(0, 0, 1, own, (x0, y0), located, pen, inside_pen)
+    return Layout([()], [candidate], float((y1 - pen) - y0), None)
+
+
+def _may_be_two(path_box, pen: float, lone: bool) -> bool:
+    """Whether a character (its ink's box, the pen's path being that less the
+    pen) is wide enough for its height to be two digits touching."""
+    x0, y0, x1, y1 = (float(v) for v in path_box)
+    widest = LONE_WIDE_ASPECT if lone else WIDE_ASPECT
+    return (x1 - pen) - x0 >= widest * ((y1 - pen) - y0)
 
 
 def _cuts_within(ink, pixel_group, paths, pen, max_cuts: int) -> list[list[Cut]]:

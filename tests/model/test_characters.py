@@ -59,7 +59,26 @@ def test_components_match_scipy_on_random_masks(seed):
 
 
 def test_a_diagonal_line_one_pixel_wide_is_one_component():
-    assert connected_components(np.eye(30, dtype=bool)).count == 1
+    found = connected_components(np.eye(30, dtype=bool))
+    assert found.count == 1
+    assert found.boxes.tolist() == [[0, 0, 30, 30]] and found.sizes.tolist() == [30]
+    assert (found.labels == np.where(np.eye(30, dtype=bool), 0, -1)).all()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_one_piece_of_ink_is_one_component_with_its_box_size_and_labels(seed):
+    # A random mask's largest piece alone (placed off the origin), as one digit is.
+    rng = np.random.default_rng(100 + seed)
+    mask = rng.random(tuple(rng.integers(5, 60, 2))) < rng.uniform(0.4, 0.9)
+    labelled, _ = ndimage.label(mask, structure=np.ones((3, 3)))
+    largest = np.bincount(labelled[mask]).argmax()
+    piece = np.pad(labelled == largest, ((3, 0), (7, 2)))
+    found = connected_components(piece)
+    rows, cols = np.nonzero(piece)
+    assert found.count == 1
+    assert found.boxes.tolist() == [[cols.min(), rows.min(), cols.max() + 1, rows.max() + 1]]
+    assert found.sizes.tolist() == [len(rows)]
+    assert (found.labels == np.where(piece, 0, -1)).all()
 
 
 @pytest.mark.parametrize("name", ["four_brush5", "seven_brush12", "five_brush24"])

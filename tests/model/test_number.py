@@ -275,3 +275,48 @@ def test_pen_digits_as_written_are_read_as_one_character(classifier, trajectorie
         strokes = place_on_pad([np.asarray(s) / 5.0 for s in record["strokes"]])
         one += len(read_canvas_number(classifier, canvas_json(strokes)).characters) == 1
     assert one / len(trajectories) >= ONE_CHARACTER_FLOOR, f"{one} of {len(trajectories)}"
+
+
+def test_one_narrow_piece_of_ink_is_laid_out_as_the_general_rules_lay_it_out(monkeypatch):
+    # image_layout answers one piece of ink too narrow to be two digits without
+    # grouping or trying cuts; with that shortcut off, the general rules must
+    # find the very same single candidate.
+    from model.character.preprocess import read_ink
+    from model.character.stroke_width import stroke_width
+    from model.numbers import image_characters
+
+    def layout(url):
+        found = image_characters.image_layout(read_ink(url)[0])
+        candidate = found.candidates[0]
+        shape = (candidate.row, candidate.start, candidate.end, candidate.box)
+        return (
+            found.cut_costs,
+            found.tallest,
+            found.typical_width,
+            len(found.candidates),
+            shape,
+            (
+                candidate.width,
+                candidate.height,
+                candidate.image,
+            ),
+        )
+
+    shortcuts = 0
+    for digit in pen_digits_sample()[::3]:
+        url = png_data_url(draw_strokes(pad_strokes(digit), size=PAD_SIZE))
+        located = read_ink(url)[0]
+        pieces = connected_components(located.ink > 0)
+        if pieces.count != 1:
+            continue
+        pen = stroke_width(located.ink > 0)
+        if image_characters._may_be_two(pieces.boxes[0], pen, lone=True):
+            continue  # wide enough to be two: the general rules lay it out either way
+        shortcuts += 1
+        fast = layout(url)
+        with monkeypatch.context() as patched:
+            patched.setattr(image_characters, "_may_be_two", lambda *args, **kwargs: True)
+            general = layout(url)
+        assert fast[:5] == general[:5]
+        assert fast[5][:2] == general[5][:2] and np.array_equal(fast[5][2], general[5][2])
+    assert shortcuts >= 20
