@@ -25,7 +25,7 @@ only if it reads better.
    candidate and the serving model side by side on the validation table
    (validate.measure) plus the held-out corrections line.
 6. The gate (gate.py): no line worse beyond its noise, and the held-out
-   corrections better beyond theirs (`must_improve`). If it passes, the
+   corrections better: more of them read right (`must_improve`). If it passes, the
    candidate is stored as a new version (file, card with its table, weights,
    parent, time) and promoted in one transaction; every web worker serves it
    within its check interval (web/serving.py). Exit 0. If not, nothing

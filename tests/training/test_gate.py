@@ -1,7 +1,7 @@
 """The gate's rule on per-item results alone (no data, no model, no TensorFlow):
 no line worse beyond its noise (exact one-sided McNemar on the discordant
 pairs; a paired bootstrap for the calibration error), must-improve lines
-better beyond it."""
+better (more of their items read right)."""
 
 import numpy as np
 import pytest
@@ -95,15 +95,26 @@ def test_lines_measured_on_different_items_are_refused_not_compared():
         gate(table(a=items([], 1000)), table(a=items([], 999)))
 
 
-def test_must_improve_lines_must_be_better_beyond_noise():
+def test_must_improve_lines_must_read_more_items_right():
     serving = table(mnist=items([1]), corrections=items(list(range(40)), 200))
     same = table(mnist=items([1]), corrections=items(list(range(40)), 200))
+    swapped = table(mnist=items([1]), corrections=items(list(range(3, 43)), 200))
+    fewer = table(mnist=items([1]), corrections=items(list(range(3, 44)), 200))
     slightly = table(mnist=items([1]), corrections=items(list(range(38)), 200))
     clearly = table(mnist=items([1]), corrections=items(list(range(10)), 200))
     assert not gate(serving, same, must_improve=("corrections",)).passed
-    assert not gate(serving, slightly, must_improve=("corrections",)).passed
+    # As many fixed as broken is not better; one more broken than fixed is worse.
+    assert not gate(serving, swapped, must_improve=("corrections",)).passed
+    assert not gate(serving, fewer, must_improve=("corrections",)).passed
+    # Two fixed, none broken: better (not beyond chance, which the gate does not ask).
+    result = gate(serving, slightly, must_improve=("corrections",))
+    assert result.passed and (result.lines[1].won, result.lines[1].lost) == (2, 0)
     result = gate(serving, clearly, must_improve=("corrections",))
     assert result.passed and result.lines[1].won == 30
+    # Better on the held-out corrections does not buy worse elsewhere.
+    mnist_worse = table(mnist=items(list(range(12))), corrections=items(list(range(10)), 200))
+    refused = gate(serving, mnist_worse, must_improve=("corrections",))
+    assert not refused.passed and [v.line for v in refused.failures()] == ["mnist"]
     # A must-improve line neither table has fails rather than passing unmeasured.
     missing = gate(table(mnist=items([1])), table(mnist=items([1])), must_improve=("corrections",))
     assert not missing.passed and missing.failures()[0].line == "corrections"
