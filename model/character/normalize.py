@@ -23,6 +23,11 @@ from model.inputs.images import LocatedInk
 # How far from the centre an already normalised image's centre of mass may be:
 # MNIST shifts by whole pixels, so its own images are within half a pixel.
 NORMALIZED_CENTRE_TOLERANCE = 1.0
+# Ink that resizing has left fainter than this (isolated specks shrunk with
+# the paper round them; a stroke is grown to the pen's width first and stays
+# strong) is stretched to full strength before it is placed: a handful of
+# eight-bit levels would round its centre of mass off the centre.
+FAINT = 128
 
 
 def normalize_ink(ink: np.ndarray, pen: float | None = None) -> np.ndarray:
@@ -46,6 +51,9 @@ def normalize_ink(ink: np.ndarray, pen: float | None = None) -> np.ndarray:
     if factor < 1.0:
         boxed = _resize(crop, scale * factor * 0.98)
         com_y, com_x = centre_of_mass(boxed)
+    strongest = int(boxed.max())
+    if strongest < FAINT:  # the centre of mass is the same, scaled
+        boxed = (boxed.astype(np.uint16) * 255 // strongest).astype(np.uint8)
     # Inverse affine map: output (x, y) samples the box at (x - dx, y - dy).
     dx, dy = CENTRE - com_x, CENTRE - com_y
     placed = Image.fromarray(boxed).transform(
