@@ -17,8 +17,11 @@ from urllib.parse import urlencode
 import numpy as np
 from PIL import Image, ImageDraw
 
-# The dashboard's pad and brush (components/drawing_pad.py), and the classic
-# exercise's 280x280 canvas with its 18 px pen.
+# The dashboard's pad (components/drawing_pad.py) with a 12 px pen, and the
+# classic exercise's 280x280 canvas with its 18 px pen. The stroke path ignores
+# the width a canvas names (it draws with the model's own pen); in a PNG of the
+# pad (the validation table's "image" lines) it is a pen a little thinner than
+# the page's own 16 px ink.
 PAD_SIZE = 400
 PAD_BRUSH_WIDTH = 12
 PNG_SIZE = 280
