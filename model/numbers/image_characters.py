@@ -82,9 +82,8 @@ def image_layout(located: LocatedInk) -> Layout | None:
     pen = stroke_width(mask)
     inside_pen = inside_width(ink)
     components = connected_components(mask)
-    if components.count == 1 and not _may_be_two(components.boxes[0], pen, lone=True):
-        # One piece of ink, too narrow to be two digits: the layout below
-        # would find exactly this one candidate, the whole ink.
+    if _one_narrow_piece(components, pen):
+        # The layout below would find exactly one candidate, the whole ink.
         return _one_character(ink, components.boxes[0], located, pen, inside_pen)
     groups = group_pieces(components.boxes, _ComponentPoints(components), pen)
     boxes = group_boxes(components.boxes, groups)
@@ -154,12 +153,20 @@ def _one_character(ink, box, located: LocatedInk, pen: float, inside_pen: float)
     return Layout([()], [candidate], float((y1 - pen) - y0), None)
 
 
-def _may_be_two(path_box, pen: float, lone: bool) -> bool:
-    """Whether a character (its ink's box, the pen's path being that less the
-    pen) is wide enough for its height to be two digits touching."""
-    x0, y0, x1, y1 = (float(v) for v in path_box)
+def _one_narrow_piece(components: Components, pen: float) -> bool:
+    """Whether the ink is one piece, too narrow for its height to be two digits."""
+    if components.count != 1:
+        return False
+    path = (components.boxes[0] - np.array([0, 0, pen, pen])).tolist()
+    return not _may_be_two(path, lone=True)
+
+
+def _may_be_two(path, lone: bool) -> bool:
+    """Whether a character, its pen's path's box [x0, y0, x1, y1], is wide
+    enough for its height to be two digits touching."""
+    x0, y0, x1, y1 = path
     widest = LONE_WIDE_ASPECT if lone else WIDE_ASPECT
-    return (x1 - pen) - x0 >= widest * ((y1 - pen) - y0)
+    return x1 - x0 >= widest * (y1 - y0)
 
 
 def _cuts_within(ink, pixel_group, paths, pen, max_cuts: int) -> list[list[Cut]]:
@@ -167,9 +174,8 @@ def _cuts_within(ink, pixel_group, paths, pen, max_cuts: int) -> list[list[Cut]]
     wide enough for its height to be two."""
     cuts = []
     lone = len(paths) == 1
-    widest = LONE_WIDE_ASPECT if lone else WIDE_ASPECT
     for index, (x0, y0, x1, y1) in enumerate(paths.tolist()):
-        if max_cuts == 0 or x1 - x0 < widest * (y1 - y0):
+        if max_cuts == 0 or not _may_be_two((x0, y0, x1, y1), lone):
             cuts.append([])
             continue
         left, top = round(x0), round(y0)

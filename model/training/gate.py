@@ -26,7 +26,7 @@ models' per-item results on the same items, line by line
 - `must_improve` lines (the fine-tune's held-out corrections) must be better,
   as the learning-loop issue asks: more of their items read right than the
   serving model reads (c > b), besides not worse beyond noise as every line.
-  Not better beyond chance (P(X >= c) < ALPHA, reported as p_better): a
+  Not better beyond chance (P(X >= c) < ALPHA): a
   young deployment's held-out people have corrected few mistakes, and that
   test needs five fixed and none broken; on the writers' benchmark
   (docs/finetune.md) it refused a candidate that fixed 4 of its held-out
@@ -68,9 +68,9 @@ BOOTSTRAP_SEED = 26
 @dataclass(frozen=True)
 class LineVerdict:
     """One line's comparison: accuracies, discordant pairs (lost: the serving
-    model right, the candidate wrong; won: the reverse), the one-sided p-values,
-    the ECEs with the bootstrap's 95% lower bound of their difference, and
-    whether the line passes, with why not."""
+    model right, the candidate wrong; won: the reverse), the one-sided p-value
+    of losing that many by chance, the ECEs with the bootstrap's 95% lower
+    bound of their difference, and whether the line passes, with why not."""
 
     line: str
     count: int
@@ -79,7 +79,6 @@ class LineVerdict:
     lost: int
     won: int
     p_worse: float
-    p_better: float
     serving_ece: float | None
     candidate_ece: float | None
     ece_increase_lower_bound: float | None
@@ -157,7 +156,6 @@ def compare_line(
     lost = int((serving.correct & ~candidate.correct).sum())
     won = int((~serving.correct & candidate.correct).sum())
     p_worse = binomial_tail(lost, lost + won)
-    p_better = binomial_tail(won, lost + won)
     reasons = []
     if p_worse < alpha:
         reasons.append(f"worse: {lost} lost against {won} won, p = {p_worse:.2g}")
@@ -183,7 +181,6 @@ def compare_line(
         lost=lost,
         won=won,
         p_worse=p_worse,
-        p_better=p_better,
         serving_ece=serving_ece,
         candidate_ece=candidate_ece,
         ece_increase_lower_bound=bound,
@@ -221,7 +218,7 @@ def gate(
 
 def _unmeasured(line: str, reason: str) -> LineVerdict:
     nan = float("nan")
-    return LineVerdict(line, 0, nan, nan, 0, 0, nan, nan, None, None, None, False, reason)
+    return LineVerdict(line, 0, nan, nan, 0, 0, nan, None, None, None, False, reason)
 
 
 def main(argv=None) -> int:
